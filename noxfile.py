@@ -1,0 +1,43 @@
+"""Sessions: ``nox -s verify`` runs the claims, ``nox -s tests`` the tests, ``nox -s bench`` the benchmarks."""
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "verify"]
+nox.options.reuse_existing_virtualenvs = True
+
+BASELINE = "reports/baseline.json"
+
+
+@nox.session
+def verify(session: nox.Session) -> None:
+    """Run every claim (or the selection given after --) and compare with the committed baseline."""
+    session.install(".")
+    args = session.posargs or []
+    session.run("python", "-m", "theorems", "verify", "--baseline", BASELINE, *args)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite; the benchmark kernels run once each, untimed."""
+    session.install(".[test]")
+    session.run("python", "-m", "pytest", "tests", "--benchmark-disable", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """pytest-benchmark over the experiment kernels: batched JAX against a per-configuration loop."""
+    session.install(".[test]")
+    session.run("python", "-m", "pytest", "tests/benchmarks", "--benchmark-only",
+                "--benchmark-group-by=group", "--benchmark-columns=min,median,mean,stddev,rounds",
+                *session.posargs)
+
+
+@nox.session
+def baseline(session: nox.Session) -> None:
+    """Re-record reports/baseline.json from a ci-profile run (review the diff before committing it)."""
+    session.install(".")
+    session.run("python", "-m", "theorems", "verify", "--profile", "ci", "--out", "reports/_baseline_run",
+                "--no-report")
+    session.run("python", "-c", "import shutil; shutil.copyfile('reports/_baseline_run/results.json', "
+                f"'{BASELINE}')")

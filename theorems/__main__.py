@@ -1,0 +1,5 @@
+import sys
+
+from theorems._cli import main
+
+sys.exit(main())

@@ -1,0 +1,148 @@
+"""What a claim is.
+
+A :class:`Claim` holds, in one object, everything the suite needs to check one
+statement of a paper: the statement and its source, the SymPy closed form, the
+theorem's assumptions as a predicate on a configuration, a Hypothesis strategy
+that generates configurations, the experiment that measures the quantity the
+closed form predicts, and the agreement metric with its tolerance and the
+written reason for it.
+
+A configuration is a plain mapping of JSON-serialisable values (numbers and
+strings), so it can be shrunk by Hypothesis, stored in ``results.json`` and
+re-run by hand.  One Hypothesis example is a *batch* of configurations that
+share their array shapes: the experiment is compiled once per shape and the
+batch runs through ``jax.vmap``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import sympy
+
+Config = Mapping[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """How hard to look: the number of Hypothesis examples and how they are drawn.
+
+    ``scale`` is read by strategies to size configurations (the ``thorough``
+    profile goes to larger widths and sample sizes than ``dev``).
+    """
+
+    name: str
+    max_examples: int
+    derandomize: bool
+    scale: str
+
+
+PROFILES: dict[str, Profile] = {
+    "dev": Profile("dev", max_examples=8, derandomize=False, scale="dev"),
+    "ci": Profile("ci", max_examples=8, derandomize=True, scale="dev"),
+    "thorough": Profile("thorough", max_examples=60, derandomize=False, scale="thorough"),
+}
+DEFAULT_PROFILE = "dev"
+
+
+@dataclasses.dataclass(frozen=True)
+class Measurement:
+    """What an experiment measured for one configuration.
+
+    Attributes:
+        value: the measured quantity, in the same shape as the prediction.
+        interval: a confidence interval for a fitted scalar ``value``
+            (``(low, high)``), when the quantity is a fit.
+        fitted: named fitted quantities to report, each a mapping with at least
+            ``value`` and, where there is one, ``interval``.
+        series: small arrays the report plots (curves, spectra), by name.
+        scope: a reason when the run itself shows the configuration is outside
+            the theorem's assumptions (training that did not reach the loss the
+            statement needs, say); ``None`` otherwise.
+    """
+
+    value: Any
+    interval: tuple[float, float] | None = None
+    fitted: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    series: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    scope: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Agreement:
+    """An agreement metric and its tolerance, with the reason for the tolerance.
+
+    ``error(predicted, measurement, config)`` returns a non-negative number;
+    ``tolerance(predicted, measurement, config)`` returns the largest error the
+    claim allows for that configuration.  The claim holds for the configuration
+    when ``error <= tolerance``.
+    """
+
+    name: str
+    error: Callable[[Any, Measurement, Config], float]
+    tolerance: Callable[[Any, Measurement, Config], float]
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Claim:
+    """One executable claim of a theorem.
+
+    Attributes:
+        id: ``family.name``, e.g. ``shrinkage.filter_exact``.
+        statement: the statement, in the paper's words where it is the paper's.
+        source: paper and theorem, section or equation; says ``[derived]`` when
+            the statement is worked out from the paper's setting rather than
+            stated in it.
+        closed_form: the SymPy expression the prediction is computed from.
+        symbols: what each symbol of ``closed_form`` means, by name.
+        predict: ``predict(closed_form, config)`` evaluates the closed form for a
+            configuration (through ``sympy.lambdify`` or exact evaluation).
+        measure: ``measure(configs, keys)`` runs the experiment on a batch of
+            configurations that share array shapes, one PRNG key each, and
+            returns one :class:`Measurement` per configuration.
+        configurations: ``configurations(profile)`` is a Hypothesis strategy of
+            batches (non-empty tuples) of configurations.
+        assumptions: returns ``None`` for a configuration inside the theorem's
+            assumptions, otherwise the reason it is outside.
+        agreement: the metric, its tolerance and the reason for the tolerance.
+        plot: optional ``plot(records, ax)`` drawing the report's figure from the
+            stored records; the default plots predicted against measured.
+        max_examples: per-profile override of the number of Hypothesis examples.
+    """
+
+    id: str
+    statement: str
+    source: str
+    closed_form: sympy.Basic
+    symbols: Mapping[str, str]
+    predict: Callable[[sympy.Basic, Config], Any]
+    measure: Callable[[Sequence[Config], Sequence[Any]], Sequence[Measurement]]
+    configurations: Callable[[Profile], Any]
+    assumptions: Callable[[Config], str | None]
+    agreement: Agreement
+    plot: Callable[[Sequence[Mapping[str, Any]], Any], None] | None = None
+    max_examples: Mapping[str, int] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        family, _, name = self.id.partition(".")
+        if not family or not name:
+            raise ValueError(f"claim id {self.id!r} must read 'family.name'")
+
+    @property
+    def family(self) -> str:
+        return self.id.partition(".")[0]
+
+    def examples_for(self, profile: Profile) -> int:
+        return int(self.max_examples.get(profile.name, profile.max_examples))
+
+    def with_closed_form(self, closed_form: sympy.Basic) -> "Claim":
+        """The same claim with another closed form: how a wrong version is planted."""
+        return dataclasses.replace(self, closed_form=closed_form)
+
+
+def as_array(x) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)

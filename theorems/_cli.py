@@ -1,0 +1,159 @@
+"""``python -m theorems``: list, verify, report, compare."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from theorems import _registry, _results
+from theorems._claim import DEFAULT_PROFILE, PROFILES
+
+EXIT_OK, EXIT_REGRESSION, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer seed, got {text!r}") from None
+    if not 0 <= value < 2**31:
+        raise argparse.ArgumentTypeError(f"the seed must lie in [0, 2^31), got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m theorems", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("list", help="list the claims with their ids, sources and statements")
+
+    v = sub.add_parser("verify", help="run claims and write results.json and a report")
+    v.add_argument("selection", nargs="*", metavar="CLAIM_OR_FAMILY",
+                   help="claim ids or family names (default: all claims)")
+    v.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
+    v.add_argument("--examples", type=_positive_int, default=None,
+                   help="Hypothesis examples per claim (default: the profile's)")
+    v.add_argument("--seed", type=_seed, default=0)
+    v.add_argument("--out", type=Path, default=Path("reports/latest"), help="report directory")
+    v.add_argument("--baseline", type=Path, default=None,
+                   help="exit non-zero if a claim that holds in this results file no longer holds")
+    v.add_argument("--no-report", action="store_true", help="write results.json only")
+
+    r = sub.add_parser("report", help="re-render a report from a results file")
+    r.add_argument("directory", nargs="?", type=Path, default=Path("reports/latest"))
+
+    c = sub.add_parser("compare", help="compare two results files; exit 1 on a regression")
+    c.add_argument("baseline", type=Path)
+    c.add_argument("results", type=Path)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"list": _list, "verify": _verify, "report": _report, "compare": _compare}[args.command](args)
+    except (UsageError, _registry.UnknownClaimError, _results.ResultsFileError) as exc:
+        msg = exc.args[0] if exc.args else str(exc)
+        print(f"error: {msg}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _list(args) -> int:
+    for family, claims in _registry.families().items():
+        print(f"{family}")
+        for c in claims:
+            first = c.statement.strip().split(". ")[0].rstrip(".")
+            print(f"  {c.id}")
+            print(textwrap.indent(textwrap.fill(first + ".", 96), "      "))
+            print(f"      source: {c.source}")
+    return EXIT_OK
+
+
+def _verify(args) -> int:
+    from theorems._runner import ERROR, run_claim, stderr_progress
+
+    claims = _registry.select(args.selection)
+    baseline = _results.load(args.baseline) if args.baseline is not None else None
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out} exists and is not a directory")
+    profile = PROFILES[args.profile]
+    started = time.time()
+    t0 = time.perf_counter()
+    out = []
+    for i, claim in enumerate(claims, 1):
+        print(f"[{i}/{len(claims)}] {claim.id}", file=sys.stderr)
+        result = run_claim(claim, profile, seed=args.seed, examples=args.examples, progress=stderr_progress)
+        print(f"\n      {result['verdict']} ({result['wall_s']:.1f}s)", file=sys.stderr)
+        out.append(result)
+    results = {
+        "schema_version": _results.SCHEMA_VERSION,
+        "environment": _results.environment(profile.name, args.seed, started, time.perf_counter() - t0),
+        "claims": out,
+    }
+    _results.write_json_atomic(args.out / "results.json", results)
+    if not args.no_report:
+        from reports import render
+
+        render(results, args.out)
+    print(summary_table(results))
+    print(f"\nwrote {args.out / 'results.json'}" + ("" if args.no_report else f" and {args.out / 'report.html'}"))
+    status = EXIT_OK
+    if baseline is not None:
+        lines, regressed = _results.compare(baseline, results, only_run=bool(args.selection))
+        print(f"\nagainst {args.baseline}:")
+        print("\n".join("  " + line for line in lines))
+        status = EXIT_REGRESSION if regressed else status
+    errors = [c["id"] for c in out if c["verdict"] == ERROR]
+    if errors:
+        print(f"\nthe experiment raised for: {', '.join(errors)}", file=sys.stderr)
+        status = EXIT_REGRESSION
+    return status
+
+
+def summary_table(results: dict) -> str:
+    rows = [("claim", "verdict", "configs", "in scope", "worst error / tolerance")]
+    for c in results["claims"]:
+        ex = c["examples"]
+        total = ex["pass"] + ex["fail"] + ex["out_of_scope"] + ex["error"]
+        w = c.get("worst") or {}
+        err, tol = w.get("error"), w.get("tolerance")
+        worst = f"{err:.3g} / {tol:.3g}" if isinstance(err, (int, float)) and isinstance(tol, (int, float)) else "-"
+        rows.append((c["id"], c["verdict"], str(total), str(ex["pass"] + ex["fail"]), worst))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _report(args) -> int:
+    from reports import render
+
+    results = _results.load(args.directory / "results.json")
+    render(results, args.directory)
+    print(f"wrote {args.directory / 'report.md'} and {args.directory / 'report.html'}")
+    return EXIT_OK
+
+
+def _compare(args) -> int:
+    baseline = _results.load(args.baseline)
+    results = _results.load(args.results)
+    lines, regressed = _results.compare(baseline, results)
+    print("\n".join(lines))
+    return EXIT_REGRESSION if regressed else EXIT_OK

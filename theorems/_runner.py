@@ -1,0 +1,261 @@
+"""Running a claim: Hypothesis draws batches of configurations, the experiment
+measures them, the closed form predicts them, and the agreement metric decides.
+
+The search is :func:`hypothesis.find` looking for a batch with a failing (or
+crashing) configuration; when it finds one, Hypothesis shrinks it, and the
+smallest failing batch it reaches is re-measured and reported as the
+counterexample.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+import time
+import traceback
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from theorems._claim import Claim, Config, Measurement, Profile
+
+# Verdicts.
+HOLDS = "holds"
+FALSIFIED = "falsified"
+OUT_OF_SCOPE = "out_of_scope"
+ERROR = "error"
+VERDICTS = (HOLDS, FALSIFIED, OUT_OF_SCOPE, ERROR)
+
+# Per-configuration statuses.
+PASS, FAIL, SKIP, CRASH = "pass", "fail", "out_of_scope", "error"
+
+_STORED_ENTRIES = 512  # predicted/measured arrays longer than this are summarised
+
+
+def config_key(seed: int, config: Config):
+    """The PRNG key of a configuration: the run's seed folded with a hash of the
+    configuration, so a configuration measures the same every time it is drawn."""
+    import jax
+
+    digest = zlib.crc32(json.dumps(dict(config), sort_keys=True, default=str).encode())
+    return jax.random.fold_in(jax.random.PRNGKey(seed), digest & 0x7FFFFFFF)
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, Mapping):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (str, bool)) or x is None:
+        return x
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        f = float(x)
+        return f if math.isfinite(f) else repr(f)
+    arr = np.asarray(x)
+    if arr.dtype.kind in "biuf":
+        arr = arr.astype(np.float64)
+        if arr.ndim == 0:
+            return _jsonable(float(arr))
+        if arr.size > _STORED_ENTRIES:
+            flat = arr.ravel()
+            idx = np.linspace(0, flat.size - 1, _STORED_ENTRIES).astype(int)
+            return _jsonable(flat[idx].tolist())
+        return _jsonable(arr.tolist())
+    return str(x)
+
+
+def evaluate_batch(claim: Claim, batch: Sequence[Config], seed: int,
+                   closed_form=None) -> list[dict]:
+    """Check one batch of configurations; one record per configuration."""
+    closed_form = claim.closed_form if closed_form is None else closed_form
+    records: list[dict] = []
+    in_scope: list[Config] = []
+    for config in batch:
+        try:
+            reason = claim.assumptions(config)
+        except Exception as exc:  # a broken predicate is an error, not a skip
+            records.append(_record(config, CRASH, reason=_describe(exc)))
+            continue
+        if reason:
+            records.append(_record(config, SKIP, reason=reason))
+        else:
+            in_scope.append(config)
+            records.append(None)  # filled below, keeps the batch's order
+    if in_scope:
+        try:
+            measurements = list(claim.measure(in_scope, [config_key(seed, c) for c in in_scope]))
+            if len(measurements) != len(in_scope):
+                raise RuntimeError(
+                    f"experiment returned {len(measurements)} measurements for {len(in_scope)} configurations")
+        except Exception as exc:
+            measurements = [exc] * len(in_scope)
+        it = iter(zip(in_scope, measurements))
+        for i, rec in enumerate(records):
+            if rec is None:
+                config, m = next(it)
+                records[i] = _judge(claim, closed_form, config, m)
+    return records
+
+
+def _judge(claim: Claim, closed_form, config: Config, m) -> dict:
+    if isinstance(m, Exception):
+        return _record(config, CRASH, reason=_describe(m))
+    if m.scope:
+        return _record(config, SKIP, reason=m.scope, measured=m.value, fitted=m.fitted, series=m.series)
+    try:
+        predicted = claim.predict(closed_form, config)
+        error = float(claim.agreement.error(predicted, m, config))
+        tolerance = float(claim.agreement.tolerance(predicted, m, config))
+    except Exception as exc:
+        return _record(config, CRASH, reason=_describe(exc), measured=m.value)
+    ok = math.isfinite(error) and error <= tolerance
+    rec = _record(config, PASS if ok else FAIL, predicted=predicted, measured=m.value,
+                  error=error, tolerance=tolerance, fitted=m.fitted, series=m.series)
+    if m.interval is not None:
+        rec["interval"] = _jsonable(m.interval)
+    return rec
+
+
+def _record(config, status, *, reason="", predicted=None, measured=None, error=None,
+            tolerance=None, fitted=None, series=None) -> dict:
+    return {
+        "config": _jsonable(dict(config)),
+        "status": status,
+        "reason": reason,
+        "predicted": _jsonable(predicted),
+        "measured": _jsonable(measured),
+        "error": _jsonable(error),
+        "tolerance": _jsonable(tolerance),
+        "fitted": _jsonable(fitted or {}),
+        "series": _jsonable(series or {}),
+    }
+
+
+def _describe(exc: BaseException) -> str:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def _ratio(rec: dict) -> float:
+    err, tol = rec.get("error"), rec.get("tolerance")
+    if not isinstance(err, (int, float)) or not isinstance(tol, (int, float)):
+        return math.inf
+    if tol <= 0:
+        return 0.0 if err <= 0 else math.inf
+    return err / tol
+
+
+Progress = Callable[[str, int, int, float, float], None]
+
+
+def stderr_progress(claim_id: str, done_examples: int, max_examples: int, configs: int,
+                    elapsed: float) -> None:
+    left = elapsed / done_examples * (max_examples - done_examples) if done_examples else float("nan")
+    sys.stderr.write(f"\r  {claim_id}: {done_examples}/{max_examples} examples, {configs} configurations, "
+                     f"{elapsed:5.1f}s elapsed, ~{left:4.0f}s left   ")
+    sys.stderr.flush()
+
+
+def run_claim(claim: Claim, profile: Profile, *, seed: int = 0, examples: int | None = None,
+              progress: Progress | None = None, closed_form=None) -> dict:
+    """Run one claim and return its result record (the ``claims`` entry of ``results.json``)."""
+    import hypothesis
+    from hypothesis import HealthCheck, settings
+
+    max_examples = int(examples if examples is not None else claim.examples_for(profile))
+    records: list[dict] = []
+    counts = {"generate": 0, "shrink": 0}
+    state = {"failing": False, "examples": 0}
+    t0 = time.perf_counter()
+
+    def condition(batch) -> bool:
+        phase = "shrink" if state["failing"] else "generate"
+        recs = evaluate_batch(claim, batch, seed, closed_form)
+        counts[phase] += 1
+        for r in recs:
+            r["phase"] = phase
+        records.extend(recs)
+        bad = any(r["status"] in (FAIL, CRASH) for r in recs)
+        state["failing"] = state["failing"] or bad
+        if phase == "generate":
+            state["examples"] += 1
+        if progress is not None:
+            progress(claim.id, state["examples"], max_examples,
+                     sum(1 for r in records if r["phase"] == "generate"), time.perf_counter() - t0)
+        return bad
+
+    strategy = claim.configurations(profile)
+    hyp_settings = settings(
+        max_examples=max_examples,
+        derandomize=profile.derandomize,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[hypothesis.Phase.generate, hypothesis.Phase.shrink],
+    )
+    counterexample = None
+    try:
+        minimal = hypothesis.find(strategy, condition, settings=hyp_settings,
+                                  random=None if profile.derandomize else random.Random(seed))
+    except hypothesis.errors.NoSuchExample:
+        minimal = None
+    except Exception as exc:  # the strategy itself failed
+        return _claim_result(claim, closed_form, records, verdict=ERROR, worst=None,
+                             counterexample=None, error=_describe(exc), counts=counts,
+                             wall=time.perf_counter() - t0, max_examples=max_examples)
+    if minimal is not None:
+        counterexample = evaluate_batch(claim, minimal, seed, closed_form)
+        bad = [r for r in counterexample if r["status"] in (FAIL, CRASH)] or counterexample
+        worst = max(bad, key=_ratio) if any(r["status"] == FAIL for r in bad) else bad[0]
+        verdict = FALSIFIED if worst["status"] == FAIL else ERROR
+        err = worst["reason"] if verdict == ERROR else None
+    else:
+        judged = [r for r in records if r["status"] == PASS]
+        worst = max(judged, key=_ratio) if judged else None
+        verdict = HOLDS if judged else OUT_OF_SCOPE
+        err = None
+    return _claim_result(claim, closed_form, records, verdict=verdict, worst=worst,
+                         counterexample=counterexample, error=err, counts=counts,
+                         wall=time.perf_counter() - t0, max_examples=max_examples)
+
+
+def _claim_result(claim: Claim, closed_form, records, *, verdict, worst, counterexample, error,
+                  counts, wall, max_examples) -> dict:
+    import sympy
+
+    expr = claim.closed_form if closed_form is None else closed_form
+    generated = [r for r in records if r.get("phase") == "generate"]
+    tally = {s: sum(1 for r in generated if r["status"] == s) for s in (PASS, FAIL, SKIP, CRASH)}
+    fitted = {}
+    for r in generated:
+        for name, val in (r.get("fitted") or {}).items():
+            fitted.setdefault(name, []).append({"config": r["config"], **val})
+    return {
+        "id": claim.id,
+        "family": claim.family,
+        "statement": claim.statement,
+        "source": claim.source,
+        "closed_form": {"text": sympy.sstr(expr), "latex": sympy.latex(expr),
+                        "pretty": sympy.pretty(expr, use_unicode=True)},
+        "symbols": dict(claim.symbols),
+        "agreement": {"metric": claim.agreement.name, "reason": claim.agreement.reason},
+        "verdict": verdict,
+        "examples": {"pass": tally[PASS], "fail": tally[FAIL], "out_of_scope": tally[SKIP],
+                     "error": tally[CRASH], "hypothesis_examples": counts["generate"],
+                     "shrink_steps": counts["shrink"], "max_examples": max_examples},
+        "worst": None if worst is None else {k: worst[k] for k in
+                                             ("config", "predicted", "measured", "error", "tolerance", "status",
+                                              "reason")},
+        "counterexample": counterexample,
+        "error": error,
+        "fitted": fitted,
+        "records": generated,
+        "wall_s": round(wall, 3),
+    }
