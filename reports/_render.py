@@ -48,15 +48,19 @@ def figure_png(claim: Mapping) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.0, 4.2), dpi=110)
-    try:
-        _plot_function(claim["id"])(claim["records"], ax)
-        ax.set_title(f"{claim['id']}: {claim['verdict']}", fontsize=9)
-    except Exception as exc:  # a broken figure must not lose the report
-        ax.clear()
-        ax.text(0.5, 0.5, f"figure failed: {type(exc).__name__}: {exc}", ha="center", va="center",
-                wrap=True, fontsize=8)
-        ax.set_axis_off()
+    from reports import plots
+
+    fig, (ax, ax_err) = plt.subplots(1, 2, figsize=(11.0, 4.2), dpi=100,
+                                     gridspec_kw={"width_ratios": [3, 2]})
+    for axis, draw in ((ax, _plot_function(claim["id"])), (ax_err, plots.error_vs_tolerance)):
+        try:
+            draw(claim["records"], axis)
+        except Exception as exc:  # a broken figure must not lose the report
+            axis.clear()
+            axis.text(0.5, 0.5, f"figure failed:\n{type(exc).__name__}: {exc}", ha="center", va="center",
+                      wrap=True, fontsize=8, transform=axis.transAxes)
+            axis.set_axis_off()
+    fig.suptitle(f"{claim['id']}: {claim['verdict']}", fontsize=10)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")

@@ -56,8 +56,9 @@ def error_vs_tolerance(records: Sequence[Mapping], ax, *, by: str | None = None)
     xs = [r["config"][by] for r in rs] if by else list(range(len(rs)))
     ratios = [r["error"] / r["tolerance"] for r in rs]
     colors = [STATUS_STYLE[r["status"]][0] for r in rs]
-    ax.scatter(xs, np.maximum(ratios, 1e-300), c=colors, s=12)
-    ax.axhline(1.0, color="black", lw=0.8, ls="--", label="tolerance")
+    floor = 1e-8
+    ax.scatter(xs, np.clip(ratios, floor, None), c=colors, s=12)
+    ax.axhline(1.0, color="black", lw=0.8, ls="--", label="tolerance (ratios below 1e-8 drawn at 1e-8)")
     ax.set_yscale("log")
     ax.set_xlabel(by or "configuration")
     ax.set_ylabel("error / tolerance")

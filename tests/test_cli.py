@@ -1,0 +1,162 @@
+"""The command line: listing, verifying, reporting, comparing, and refusing bad input cleanly."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import theorems
+from theorems import _results
+from theorems._cli import main
+
+FAST = ["shrinkage.filter_exact", "--examples", "2"]
+
+
+def _run(argv, capsys):
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_list_names_every_claim(capsys):
+    code, out, _ = _run(["list"], capsys)
+    assert code == 0
+    for claim in theorems.all_claims():
+        assert claim.id in out
+
+
+def test_verify_writes_results_report_and_plots(tmp_path, capsys):
+    code, out, _ = _run(["verify", *FAST, "--out", str(tmp_path)], capsys)
+    assert code == 0
+    assert "shrinkage.filter_exact" in out and "holds" in out
+    data = _results.load(tmp_path / "results.json")
+    assert data["schema_version"] == _results.SCHEMA_VERSION
+    env = data["environment"]
+    for key in ("python", "jax", "jaxlib", "numpy", "scipy", "sympy", "hypothesis", "backend", "devices",
+                "float64", "git_commit", "profile", "seed", "started", "wall_s"):
+        assert key in env
+    assert env["float64"] is True
+    (claim,) = data["claims"]
+    assert claim["verdict"] == "holds"
+    assert set(claim["examples"]) >= {"pass", "fail", "out_of_scope", "error"}
+    assert claim["records"] and all("config" in r for r in claim["records"])
+    html = (tmp_path / "report.html").read_text()
+    assert "data:image/png;base64," in html and "<script" not in html and "src='http" not in html
+    assert claim["closed_form"]["latex"] in (tmp_path / "report.md").read_text()
+    assert (tmp_path / "plots" / "shrinkage.filter_exact.png").read_bytes()[:4] == b"\x89PNG"
+    assert not list(tmp_path.glob(".*tmp")), "no temporary files left behind"
+
+
+def test_report_rerenders_from_results_file(tmp_path, capsys):
+    assert _run(["verify", *FAST, "--out", str(tmp_path), "--no-report"], capsys)[0] == 0
+    assert not (tmp_path / "report.html").exists()
+    code, _, _ = _run(["report", str(tmp_path)], capsys)
+    assert code == 0
+    assert "shrinkage.filter_exact" in (tmp_path / "report.html").read_text()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["verify", "no.such_claim"], "unknown claim or family"),
+    (["verify", "nosuchfamily"], "unknown claim or family"),
+])
+def test_unknown_claim_is_refused_and_writes_nothing(tmp_path, capsys, argv, message):
+    code, _, err = _run([*argv, "--out", str(tmp_path / "out")], capsys)
+    assert code == 2
+    assert message in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("flag", [["--examples", "-3"], ["--examples", "0"], ["--examples", "many"],
+                                  ["--seed", "-1"], ["--profile", "fast"]])
+def test_bad_numbers_are_refused(tmp_path, capsys, flag):
+    with pytest.raises(SystemExit) as exc:
+        main(["verify", "shrinkage", *flag, "--out", str(tmp_path / "out")])
+    assert exc.value.code == 2
+    assert "error: argument" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not valid JSON"),
+    ("[]", "JSON object"),
+    ('{"schema_version": 99, "claims": []}', "schema_version"),
+    ('{"schema_version": 1, "claims": [{"id": "x"}]}', "lacks"),
+])
+def test_malformed_baseline_is_refused_before_running(tmp_path, capsys, content, message):
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(content)
+    code, _, err = _run(["verify", *FAST, "--baseline", str(baseline), "--out", str(tmp_path / "out")], capsys)
+    assert code == 2
+    assert message in err
+    assert not (tmp_path / "out" / "results.json").exists()
+
+
+def test_missing_baseline_is_refused(tmp_path, capsys):
+    code, _, err = _run(["compare", str(tmp_path / "absent.json"), str(tmp_path / "absent.json")], capsys)
+    assert code == 2 and "cannot read" in err
+
+
+def _results_with(verdicts):
+    return {"schema_version": 1, "environment": {},
+            "claims": [{"id": cid, "family": cid.split(".")[0], "statement": "", "source": "", "verdict": v,
+                        "examples": {}, "worst": None, "fitted": {}, "records": []}
+                       for cid, v in verdicts.items()]}
+
+
+@pytest.mark.parametrize("base, new, code", [
+    ({"a.x": "holds"}, {"a.x": "holds"}, 0),
+    ({"a.x": "holds"}, {"a.x": "falsified"}, 1),
+    ({"a.x": "holds"}, {"a.x": "error"}, 1),
+    ({"a.x": "holds", "a.y": "holds"}, {"a.x": "holds"}, 1),   # a claim that held is gone
+    ({"a.x": "falsified"}, {"a.x": "holds"}, 0),               # an improvement is no regression
+    ({"a.x": "holds"}, {"a.x": "holds", "a.z": "falsified"}, 0),
+])
+def test_compare_exits_non_zero_exactly_on_regression(tmp_path, capsys, base, new, code):
+    b, r = tmp_path / "b.json", tmp_path / "r.json"
+    b.write_text(json.dumps(_results_with(base)))
+    r.write_text(json.dumps(_results_with(new)))
+    got, out, _ = _run(["compare", str(b), str(r)], capsys)
+    assert got == code
+    assert ("REGRESSION" in out) == (code == 1)
+
+
+def test_verify_exits_non_zero_when_baseline_claim_no_longer_holds(tmp_path, capsys):
+    baseline = tmp_path / "baseline.json"
+    fake = _results_with({"shrinkage.filter_exact": "holds"})
+    baseline.write_text(json.dumps(fake))
+    assert _run(["verify", *FAST, "--baseline", str(baseline), "--out", str(tmp_path / "a")], capsys)[0] == 0
+    # A baseline in which the claim was falsified: holding now is an improvement, still exit 0.
+    fake["claims"][0]["verdict"] = "falsified"
+    baseline.write_text(json.dumps(fake))
+    assert _run(["verify", *FAST, "--baseline", str(baseline), "--out", str(tmp_path / "b")], capsys)[0] == 0
+
+
+def test_interrupted_run_leaves_no_results_file(tmp_path, capsys, monkeypatch):
+    import theorems._runner as runner
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run_claim", boom)
+    with pytest.raises(KeyboardInterrupt):
+        main(["verify", *FAST, "--out", str(tmp_path)])
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_atomic_write_keeps_old_file_when_serialisation_fails(tmp_path):
+    path = tmp_path / "results.json"
+    _results.write_json_atomic(path, {"ok": 1})
+    with pytest.raises(ValueError):
+        _results.write_json_atomic(path, {"bad": float("nan")})
+    assert json.loads(path.read_text()) == {"ok": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+def test_module_entry_point_exit_code_for_unknown_claim(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "theorems", "verify", "bogus.claim", "--out", str(tmp_path)],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=300)
+    assert proc.returncode == 2
+    assert "unknown claim or family: 'bogus.claim'" in proc.stderr
+    assert "Traceback" not in proc.stderr
