@@ -31,13 +31,16 @@ class Profile:
     """How hard to look: the number of Hypothesis examples and how they are drawn.
 
     ``scale`` is read by strategies to size configurations (the ``thorough``
-    profile goes to larger widths and sample sizes than ``dev``).
+    profile goes to larger widths and sample sizes than ``dev``).  When a search
+    of ``max_examples`` judged fewer than ``min_in_scope`` configurations (the
+    rest out of scope), the runner searches again, a few rounds at most.
     """
 
     name: str
     max_examples: int
     derandomize: bool
     scale: str
+    min_in_scope: int = 20
 
 
 PROFILES: dict[str, Profile] = {

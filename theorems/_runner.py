@@ -33,7 +33,8 @@ VERDICTS = (HOLDS, FALSIFIED, OUT_OF_SCOPE, ERROR)
 # Per-configuration statuses.
 PASS, FAIL, SKIP, CRASH = "pass", "fail", "out_of_scope", "error"
 
-_STORED_ENTRIES = 512  # predicted/measured arrays longer than this are summarised
+_STORED_ENTRIES = 512
+MAX_ROUNDS = 4  # at most this many searches of max_examples each, to reach profile.min_in_scope  # predicted/measured arrays longer than this are summarised
 
 
 def config_key(seed: int, config: Config):
@@ -201,15 +202,22 @@ def run_claim(claim: Claim, profile: Profile, *, seed: int = 0, examples: int | 
         phases=[hypothesis.Phase.generate, hypothesis.Phase.shrink],
     )
     counterexample = None
-    try:
-        minimal = hypothesis.find(strategy, condition, settings=hyp_settings,
-                                  random=None if profile.derandomize else random.Random(seed))
-    except hypothesis.errors.NoSuchExample:
-        minimal = None
-    except Exception as exc:  # the strategy itself failed
-        return _claim_result(claim, closed_form, records, verdict=ERROR, worst=None,
-                             counterexample=None, error=_describe(exc), counts=counts,
-                             wall=time.perf_counter() - t0, max_examples=max_examples)
+    minimal = None
+    for round_ in range(MAX_ROUNDS):
+        # Round 0 is the profile's own search; further rounds (each a fresh, seeded search) run only
+        # while fewer than ``profile.min_in_scope`` configurations have been judged.
+        rng = None if (profile.derandomize and round_ == 0) else random.Random(seed * 7919 + round_)
+        try:
+            minimal = hypothesis.find(strategy, condition, settings=hyp_settings, random=rng)
+        except hypothesis.errors.NoSuchExample:
+            minimal = None
+        except Exception as exc:  # the strategy itself failed
+            return _claim_result(claim, closed_form, records, verdict=ERROR, worst=None,
+                                 counterexample=None, error=_describe(exc), counts=counts,
+                                 wall=time.perf_counter() - t0, max_examples=max_examples)
+        judged = sum(1 for r in records if r["phase"] == "generate" and r["status"] in (PASS, FAIL))
+        if minimal is not None or examples is not None or judged >= profile.min_in_scope:
+            break
     if minimal is not None:
         counterexample = evaluate_batch(claim, minimal, seed, closed_form)
         bad = [r for r in counterexample if r["status"] in (FAIL, CRASH)] or counterexample
