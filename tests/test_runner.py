@@ -1,0 +1,103 @@
+"""The runner's verdicts on small synthetic claims whose truth is known."""
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import strategies as st
+
+import theorems
+from theorems import Claim, Measurement, max_abs_error
+from theorems._strategies import batches
+
+x = sympy.Symbol("x")
+
+
+def _claim(measure, assumptions=lambda c: None, closed_form=2 * x):
+    return Claim(
+        id="toy.double",
+        statement="The experiment doubles its input.",
+        source="synthetic",
+        closed_form=closed_form,
+        symbols={"x": "input"},
+        predict=lambda expr, config: float(expr.subs(x, config["x"])),
+        measure=lambda configs, keys: [measure(c) for c in configs],
+        configurations=lambda profile: batches(st.fixed_dictionaries({"kind": st.just("toy")}),
+                                               st.fixed_dictionaries({"x": st.integers(0, 1000)}), max_size=3),
+        assumptions=assumptions,
+        agreement=max_abs_error(lambda p, m, c: 1e-12, reason="exact"),
+    )
+
+
+def test_holds_when_every_configuration_agrees(dev):
+    result = theorems.run_claim(_claim(lambda c: Measurement(value=2.0 * c["x"])), dev)
+    assert result["verdict"] == theorems.HOLDS
+    assert result["examples"]["pass"] >= dev.min_in_scope
+    assert result["worst"]["error"] == 0.0
+
+
+def test_falsified_with_the_smallest_counterexample(dev):
+    # The experiment is wrong from x = 37 on: Hypothesis must shrink to exactly x = 37.
+    claim = _claim(lambda c: Measurement(value=2.0 * c["x"] + (c["x"] >= 37)))
+    result = theorems.run_claim(claim, theorems.PROFILES["thorough"], seed=3)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert [r["config"]["x"] for r in result["counterexample"]] == [37]
+    assert result["worst"]["predicted"] == 74.0 and result["worst"]["measured"] == 75.0
+
+
+def test_wrong_closed_form_is_falsified(dev):
+    claim = _claim(lambda c: Measurement(value=2.0 * c["x"])).with_closed_form(2 * x + sympy.Rational(1, 10**6))
+    assert theorems.run_claim(claim, dev)["verdict"] == theorems.FALSIFIED
+
+
+def test_out_of_scope_configurations_never_count(dev):
+    claim = _claim(lambda c: Measurement(value=-1.0), assumptions=lambda c: "outside the theorem")
+    result = theorems.run_claim(claim, dev)
+    assert result["verdict"] == theorems.OUT_OF_SCOPE
+    assert result["examples"]["pass"] == result["examples"]["fail"] == 0
+    assert all(r["reason"] == "outside the theorem" for r in result["records"])
+
+
+def test_measurement_can_declare_itself_out_of_scope(dev):
+    claim = _claim(lambda c: Measurement(value=-1.0, scope="did not converge") if c["x"] % 2
+                   else Measurement(value=2.0 * c["x"]))
+    result = theorems.run_claim(claim, dev)
+    assert result["verdict"] == theorems.HOLDS
+    assert result["examples"]["out_of_scope"] > 0
+
+
+def test_an_experiment_that_raises_is_an_error_with_its_message(dev):
+    def measure(c):
+        raise FloatingPointError("NaN in the Gram matrix")
+
+    result = theorems.run_claim(_claim(measure), dev)
+    assert result["verdict"] == theorems.ERROR
+    assert "NaN in the Gram matrix" in result["error"]
+
+
+def test_nan_measurement_is_a_failure_not_a_pass(dev):
+    result = theorems.run_claim(_claim(lambda c: Measurement(value=float("nan"))), dev)
+    assert result["verdict"] == theorems.FALSIFIED
+
+
+def test_explicit_examples_are_respected(dev):
+    result = theorems.run_claim(_claim(lambda c: Measurement(value=2.0 * c["x"])), dev, examples=2)
+    assert result["examples"]["hypothesis_examples"] == 2
+
+
+def test_configurations_measure_the_same_every_time():
+    key_a = theorems._runner.config_key(0, {"x": 1, "n": 4})
+    key_b = theorems._runner.config_key(0, {"n": 4, "x": 1})
+    key_c = theorems._runner.config_key(1, {"x": 1, "n": 4})
+    assert np.array_equal(key_a, key_b) and not np.array_equal(key_a, key_c)
+
+
+def test_claim_id_must_name_its_family():
+    with pytest.raises(ValueError, match="family.name"):
+        _claim(lambda c: None).__class__(**{**_claim(lambda c: None).__dict__, "id": "nofamily"})
+
+
+def test_ci_profile_is_deterministic():
+    claim = _claim(lambda c: Measurement(value=2.0 * c["x"]))
+    ci = theorems.PROFILES["ci"]
+    runs = [theorems.run_claim(claim, ci, seed=5)["records"] for _ in range(2)]
+    assert [r["config"] for r in runs[0]] == [r["config"] for r in runs[1]]
