@@ -69,6 +69,25 @@ def figure_png(claim: Mapping) -> bytes:
     return buf.getvalue()
 
 
+def formula_png(latex: str) -> bytes | None:
+    """The closed form typeset by Matplotlib's mathtext, or None where mathtext cannot parse it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(0.01, 0.01))
+    fig.text(0, 0, "$" + latex.replace(r"\limits", "").replace(r"\displaystyle", "") + "$", fontsize=15)
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.08, dpi=110)
+    except Exception:
+        return None
+    finally:
+        plt.close(fig)
+    return buf.getvalue()
+
+
 def _fmt(x) -> str:
     if isinstance(x, float):
         return f"{x:.4g}"
@@ -196,7 +215,12 @@ def _html(results, png_bytes) -> str:
         parts += [f"<section id='{e(c['id'])}'><h2>{e(c['id'])} {badge(c['verdict'])}</h2>",
                   f"<p>{e(_counts(c))}</p>", f"<blockquote>{e(c['statement'])}</blockquote>",
                   f"<p>Source: {e(c['source'])}</p>",
-                  f"<p>Closed form:</p><pre>{e(c['closed_form']['pretty'])}</pre>",
+                  "<p>Closed form:</p>"]
+        typeset = formula_png(c["closed_form"]["latex"])
+        if typeset is not None:
+            parts.append(f"<p><img alt='closed form' src='data:image/png;base64,{base64.b64encode(typeset).decode()}'>"
+                         "</p>")
+        parts += [f"<pre>{e(c['closed_form']['pretty'])}</pre>",
                   f"<p>LaTeX: <code>{e(c['closed_form']['latex'])}</code></p>"]
         if c.get("symbols"):
             parts.append("<p>Symbols: " + "; ".join(f"<code>{e(k)}</code> {e(v)}" for k, v in c["symbols"].items())

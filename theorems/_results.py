@@ -30,11 +30,15 @@ def environment(profile: str, seed: int, started: float, wall: float) -> dict[st
         except md.PackageNotFoundError:
             return None
 
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                                cwd=Path(__file__).resolve().parent, timeout=10).stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        commit = None
+    commit = None
+    for where in (Path.cwd(), Path(__file__).resolve().parent):  # the checkout run from, else the source's
+        try:
+            commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=where,
+                                    timeout=10).stdout.strip() or None
+        except (OSError, subprocess.SubprocessError):
+            commit = None
+        if commit:
+            break
     return {
         "python": platform.python_version(),
         **{pkg: version(pkg) for pkg in ("jax", "jaxlib", "numpy", "scipy", "sympy", "hypothesis")},
