@@ -160,3 +160,49 @@ def test_module_entry_point_exit_code_for_unknown_claim(tmp_path):
     assert proc.returncode == 2
     assert "unknown claim or family: 'bogus.claim'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+CONFIG = {"n": 16, "bias": "grid", "bias_seed": 0, "activation": "relu", "width": 0.1, "q": 20,
+          "frequency": 2, "noise": 0.1, "target_seed": 1}
+
+
+def _alpha(fraction):
+    from theorems import shrinkage
+
+    return fraction * shrinkage.stability_limit(CONFIG)
+
+
+def test_check_reruns_one_configuration(capsys):
+    code, out, _ = _run(["check", "shrinkage.filter_exact", "--config",
+                         json.dumps({**CONFIG, "alpha": _alpha(0.5)})], capsys)
+    assert code == 0 and "agrees" in out
+
+
+@pytest.mark.parametrize("config, message", [
+    ('{"n": 16, "alpha": NaN}', "NaN is not a valid value"),
+    ('{"n": 16, "alpha": Infinity}', "Infinity is not a valid value"),
+    ("[1, 2]", "non-empty JSON object"),
+    ("{n: 16}", "not valid JSON"),
+    ('{"n": [16]}', "must be a number or a string"),
+])
+def test_check_refuses_malformed_configurations(capsys, config, message):
+    code, _, err = _run(["check", "shrinkage.filter_exact", "--config", config], capsys)
+    assert code == 2 and message in err
+
+
+def test_check_refuses_learning_rate_past_the_stability_limit(capsys):
+    code, _, err = _run(["check", "shrinkage.filter_exact", "--config",
+                         json.dumps({**CONFIG, "alpha": _alpha(1.5)})], capsys)
+    assert code == 2
+    assert "outside the theorem's assumptions" in err and "2/s_max^2" in err
+
+
+def test_check_refuses_a_negative_grid_size(capsys):
+    code, _, err = _run(["check", "shrinkage.filter_exact", "--config",
+                         json.dumps({**CONFIG, "n": -4, "alpha": 0.01})], capsys)
+    assert code == 2 and "n = -4" in err
+
+
+def test_check_refuses_unknown_claim(capsys):
+    code, _, err = _run(["check", "shrinkage.nope", "--config", "{}"], capsys)
+    assert code == 2 and "unknown claim" in err and "python -m theorems list" in err

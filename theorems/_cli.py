@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="re-render a report from a results file")
     r.add_argument("directory", nargs="?", type=Path, default=Path("reports/latest"))
 
+    k = sub.add_parser("check", help="check one configuration of one claim (re-run a counterexample)")
+    k.add_argument("claim", metavar="CLAIM")
+    k.add_argument("--config", required=True, help="the configuration, as a JSON object")
+    k.add_argument("--seed", type=_seed, default=0)
+
     c = sub.add_parser("compare", help="compare two results files; exit 1 on a regression")
     c.add_argument("baseline", type=Path)
     c.add_argument("results", type=Path)
@@ -68,9 +73,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"list": _list, "verify": _verify, "report": _report, "compare": _compare}[args.command](args)
+        commands = {"list": _list, "verify": _verify, "report": _report, "check": _check, "compare": _compare}
+        return commands[args.command](args)
     except (UsageError, _registry.UnknownClaimError, _results.ResultsFileError) as exc:
         msg = exc.args[0] if exc.args else str(exc)
+        if isinstance(exc, _registry.UnknownClaimError) and "Run 'python" not in msg:
+            msg += ". Run 'python -m theorems list' for the claim ids."
         print(f"error: {msg}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -149,6 +157,44 @@ def _report(args) -> int:
     render(results, args.directory)
     print(f"wrote {args.directory / 'report.md'} and {args.directory / 'report.html'}")
     return EXIT_OK
+
+
+def parse_config(text: str) -> dict:
+    """A configuration from JSON: an object of finite numbers, strings and booleans."""
+    import json
+    import math
+
+    def no_constants(name):
+        raise UsageError(f"--config: {name} is not a valid value; give a finite number")
+
+    try:
+        config = json.loads(text, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--config is not valid JSON: {exc}") from None
+    if not isinstance(config, dict) or not config:
+        raise UsageError("--config must be a non-empty JSON object, e.g. '{\"n\": 16, \"q\": 10}'")
+    for key, value in config.items():
+        if not isinstance(value, (int, float, str, bool)):
+            raise UsageError(f"--config: {key!r} must be a number or a string, got {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UsageError(f"--config: {key!r} is {value}; give a finite number")
+    return config
+
+
+def _check(args) -> int:
+    from theorems._runner import CRASH, PASS, SKIP, evaluate_batch
+
+    claim = _registry.get(args.claim)
+    config = parse_config(args.config)
+    (record,) = evaluate_batch(claim, [config], args.seed)
+    status = record["status"]
+    if status == SKIP:
+        raise UsageError(f"{claim.id}: the configuration is outside the theorem's assumptions: {record['reason']}")
+    if status == CRASH:
+        raise UsageError(f"{claim.id}: the configuration could not be run: {record['reason']}")
+    print(f"{claim.id}: {'agrees' if status == PASS else 'DISAGREES'}: error {record['error']:.6g}, "
+          f"tolerance {record['tolerance']:.6g}")
+    return EXIT_OK if status == PASS else EXIT_REGRESSION
 
 
 def _compare(args) -> int:
