@@ -1,0 +1,164 @@
+"""Two-layer ReLU networks in the NTK parametrisation, their neural tangent kernel, and gradient descent.
+
+Network (the suite's parametrisation for every claim of the ``ntk`` family):
+
+    f(x; a, W, b) = m^{-1/2} sum_{l=1}^m a_l relu(<w_l, x> + b_l),
+
+a_l ~ N(0, 1), w_l ~ N(0, I_d), b_l = 0 at initialisation; a, W are trained, and b is trained
+when ``bias = 1`` (kept at 0 otherwise).  The initialisation is antisymmetric: m is even and
+(a_{l + m/2}, w_{l + m/2}) = (-a_l, w_l), so f_0 = 0 and the residual starts at -f*.
+
+Its neural tangent kernel, for unit vectors with u = <x, x'>, is
+
+    K_m(x, x') = (1/m) sum_l [relu(<w_l,x> + b_l) relu(<w_l,x'> + b_l)
+                              + a_l^2 (u + bias) 1{<w_l,x> + b_l > 0} 1{<w_l,x'> + b_l > 0}],
+
+and as m -> infinity at initialisation (E relu(g)relu(g') = kappa_1/2, E 1 1 = kappa_0/2)
+
+    K(u) = (1/2) [kappa_1(u) + (u + bias) kappa_0(u)],
+    kappa_0(u) = (pi - arccos u)/pi,   kappa_1(u) = (u (pi - arccos u) + sqrt(1 - u^2))/pi.
+
+Loss (1/2n) sum_i (f(x_i) - y_i)^2, gradient descent with step eta: in function space
+f_{t+1} ~ f_t - eta T^n_{K_t} r_t with (T^n_K g)(x) = (1/n) sum_i K(x, x_i) g(x_i), r = f - f*.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from numerics import sphere
+
+
+# --- kernels ----------------------------------------------------------------------------------
+
+def kappa0(u):
+    """kappa_0(u) = (pi - arccos u) / pi."""
+    u = jnp.clip(u, -1.0, 1.0)
+    return (jnp.pi - jnp.arccos(u)) / jnp.pi
+
+
+def kappa1(u):
+    """kappa_1(u) = (u (pi - arccos u) + sqrt(1 - u^2)) / pi."""
+    u = jnp.clip(u, -1.0, 1.0)
+    return (u * (jnp.pi - jnp.arccos(u)) + jnp.sqrt(jnp.maximum(1.0 - u * u, 0.0))) / jnp.pi
+
+
+def ntk(u, bias=0.0):
+    """The infinite-width NTK of the network above: K(u) = (kappa_1(u) + (u + bias) kappa_0(u)) / 2."""
+    return 0.5 * (kappa1(u) + (u + bias) * kappa0(u))
+
+
+def ntk_numpy(u, bias=0.0) -> np.ndarray:
+    """The same kernel in NumPy (for SciPy quadrature)."""
+    u = np.clip(np.asarray(u, dtype=np.float64), -1.0, 1.0)
+    k0 = (np.pi - np.arccos(u)) / np.pi
+    k1 = (u * (np.pi - np.arccos(u)) + np.sqrt(np.maximum(1.0 - u * u, 0.0))) / np.pi
+    return 0.5 * (k1 + (u + bias) * k0)
+
+
+def ntk_gram(X, Z=None, bias=0.0):
+    """K(<x_i, z_j>) for rows of X and Z (Z = X when omitted)."""
+    Z = X if Z is None else Z
+    return ntk(X @ Z.T, bias)
+
+
+# --- the network ------------------------------------------------------------------------------
+
+def init(key, m: int, d: int):
+    """Antisymmetric initialisation: a = (a', -a'), W = (W', W'), b = 0, with m even."""
+    ka, kw = jax.random.split(key)
+    half = m // 2
+    a = jax.random.normal(ka, (half,), dtype=jnp.float64)
+    w = jax.random.normal(kw, (half, d), dtype=jnp.float64)
+    return {"a": jnp.concatenate([a, -a]), "W": jnp.concatenate([w, w]), "b": jnp.zeros(m)}
+
+
+def forward(params, X):
+    """f(x) = m^{-1/2} sum_l a_l relu(<w_l, x> + b_l), for each row of X."""
+    m = params["a"].shape[0]
+    return jax.nn.relu(X @ params["W"].T + params["b"]) @ params["a"] / jnp.sqrt(m)
+
+
+def empirical_ntk_gram(params, X, Z=None, bias=0.0):
+    """K_m(x_i, z_j) = (1/m) sum_l [relu_l(x) relu_l(z) + a_l^2 (<x,z> + bias) 1_l(x) 1_l(z)],
+    the inner product of the parameter gradients of f at x and z (b trained iff bias = 1)."""
+    Z = X if Z is None else Z
+    m = params["a"].shape[0]
+    px, pz = X @ params["W"].T + params["b"], Z @ params["W"].T + params["b"]
+    feat = jax.nn.relu(px) @ jax.nn.relu(pz).T
+    gate = ((px > 0) * params["a"] ** 2) @ (pz > 0).T
+    return (feat + (X @ Z.T + bias) * gate) / m
+
+
+def _mask(bias):
+    return {"a": 1.0, "W": 1.0, "b": bias}
+
+
+def loss(params, X, y):
+    return 0.5 * jnp.mean((forward(params, X) - y) ** 2)
+
+
+def gd_step(params, X, y, eta, bias):
+    """theta <- theta - eta grad L(theta); the bias gradient is zeroed when bias = 0."""
+    g = jax.grad(loss)(params, X, y)
+    mask = _mask(bias)
+    return jax.tree_util.tree_map(lambda p, gi, mi: p - eta * mi * gi, params, g, mask), g
+
+
+def tangent_apply(params, g, Z, bias):
+    """J(Z) . v for v = -grad L masked as in GD: equals -(T^n_{K_t} r_t)(Z)."""
+    v = jax.tree_util.tree_map(lambda gi, mi: -mi * gi, g, _mask(bias))
+    return jax.jvp(lambda p: forward(p, Z), (params,), (v,))[1]
+
+
+# --- experiment: per-degree residual under GD on fresh points ------------------------------------
+
+def residual_projections(key, X, y, Z, fstar_Z, Phi_Z, eta, bias, m: int, steps: int):
+    """Train by GD and track, on the fresh points Z (quadrature for L^2(rho)), for every step t:
+
+    * c[t, k] = <r_t, phi_k>_Z, the projection of the residual r_t = f_t - f* on each unit
+      harmonic phi_k (columns of Phi_Z),
+    * se_c[t, k], the standard error of that Monte-Carlo inner product,
+    * dev[t] = ||(T - T^n_{K_t}) r_t||_Z + ||rho_t||_Z / eta, with T r estimated by the quadrature
+      (1/M) sum_j K(z, z_j) r(z_j) and rho_t = r_{t+1} - r_t + eta T^n_{K_t} r_t the second-order
+      remainder of the GD step,
+    * se_T[t], the Monte-Carlo standard error of that estimate of T r_t in the L^2 norm.
+    """
+    M = Z.shape[0]
+    d = X.shape[1]
+    params = init(key, m, d)
+    KZ = ntk_gram(Z, bias=bias)
+
+    def stats(r):
+        prod = r[:, None] * Phi_Z
+        c = prod.mean(0)
+        se = prod.std(0) / jnp.sqrt(M)
+        return c, se
+
+    def step(params, _):
+        fz = forward(params, Z)
+        r = fz - fstar_Z
+        new, g = gd_step(params, X, y, eta, bias)
+        tn = -tangent_apply(params, g, Z, bias)          # T^n_{K_t} r_t on Z
+        t_pop = KZ @ r / M                               # T r_t on Z (quadrature)
+        se_T = jnp.sqrt(jnp.mean((KZ ** 2) @ (r ** 2)) / M) / jnp.sqrt(M)
+        r_next = forward(new, Z) - fstar_Z
+        rho = r_next - r + eta * tn
+        dev = jnp.sqrt(jnp.mean((t_pop - tn) ** 2)) + jnp.sqrt(jnp.mean(rho ** 2)) / eta
+        c, se = stats(r)
+        return new, (c, se, dev, se_T, jnp.sqrt(jnp.mean(r ** 2)))
+
+    final, (c, se, dev, seT, rnorm) = jax.lax.scan(step, params, None, length=steps)
+    r_last = forward(final, Z) - fstar_Z
+    c_last, se_last = stats(r_last)
+    c = jnp.concatenate([c, c_last[None]])
+    se = jnp.concatenate([se, se_last[None]])
+    return c, se, dev, seT, rnorm
+
+
+residual_projections_batch = jax.jit(
+    jax.vmap(residual_projections, in_axes=(0, 0, 0, 0, 0, 0, 0, None, None, None)),
+    static_argnums=(8, 9))
+"""Batched :func:`residual_projections` over (key, X, y, Z, f*(Z), Phi(Z), eta); bias, m, steps shared."""

@@ -1,0 +1,126 @@
+"""The ntk family: each claim holds, the conventions are pinned, and planted wrong versions are caught."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy
+
+import theorems
+from numerics import ntk as nx
+from numerics import sphere
+from theorems import ntk
+
+k, d, beta = ntk.k, ntk.d, ntk.beta
+
+
+# --- conventions ----------------------------------------------------------------------------------
+
+def test_kernel_in_theta_is_the_kernel_in_u():
+    for th in np.linspace(0.0, np.pi, 7):
+        for b in (0, 1):
+            lhs = float(ntk.NTK_THETA.subs({ntk.theta: th, beta: b}))
+            rhs = float(ntk.NTK.subs({ntk.u: math.cos(th), beta: b}))
+            assert abs(lhs - rhs) < 1e-14
+            assert abs(rhs - float(nx.ntk_numpy(math.cos(th), b))) < 1e-14
+
+
+def test_eigenvalue_is_half_the_cosine_series_coefficient_on_the_circle():
+    """a_k = (1/pi) int_{-pi}^{pi} K(cos theta) cos(k theta) d theta = 2 mu_k for k >= 1; a_0 = 2 mu_0 too,
+    with the constant term a_0/2 = mu_0."""
+    from scipy import integrate
+    for degree in (1, 2, 4, 6):
+        a_k = integrate.quad(lambda th: nx.ntk_numpy(math.cos(th)) * math.cos(degree * th), -np.pi, np.pi,
+                             epsabs=1e-14)[0] / np.pi
+        mu_k = ntk.eigenvalue_float(ntk.CIRCLE_EIGENVALUE, 2, degree, 0)
+        assert abs(a_k - 2 * mu_k) < 1e-12
+
+
+def test_theory_md_values_are_twice_this_kernel():
+    """THEORY.md: u kappa_0 + kappa_1 on S^1 has mu_0 = 6/pi^2, mu_1 = 1/2, mu_2 = 2*7/(9 pi^2)."""
+    values = [ntk.exact_eigenvalue(ntk.CIRCLE_EIGENVALUE, 2, j, 0) for j in range(3)]
+    assert [sympy.simplify(2 * v) for v in values] == [6 / sympy.pi**2, sympy.Rational(1, 2),
+                                                         14 / (9 * sympy.pi**2)]
+
+
+def test_sphere_is_s_d_minus_1_in_r_d_and_cao_s9_is_d_10():
+    """d is the ambient dimension: N(3, k) = 2k + 1 on S^2 in R^3; Cao et al.'s S^9 (in R^10) is d = 10."""
+    assert [sphere.multiplicity(3, j) for j in range(5)] == [1, 3, 5, 7, 9]
+    assert [sphere.multiplicity(2, j) for j in range(4)] == [1, 2, 2, 2]
+    assert sphere.multiplicity(10, 1) == 10 and sphere.multiplicity(10, 2) == 54
+    # The Funk-Hecke formula on S^2 gives mu_1 = 1/6 for this kernel, not the S^3 value 1/8.
+    assert ntk.exact_eigenvalue(ntk.FUNK_HECKE_EIGENVALUE, 3, 1, 0) == sympy.Rational(1, 6)
+    assert ntk.exact_eigenvalue(ntk.FUNK_HECKE_EIGENVALUE, 4, 1, 0) == sympy.Rational(1, 8)
+
+
+def test_funk_hecke_on_the_circle_limit_agrees_with_the_circle_formula():
+    """The S^1 closed form and the Funk-Hecke quadrature with the Chebyshev polynomial agree."""
+    for degree in range(8):
+        for b in (0, 1):
+            q, _ = ntk.quadrature_eigenvalue(2, degree, b)
+            assert abs(q - ntk.eigenvalue_float(ntk.CIRCLE_EIGENVALUE, 2, degree, b)) < 1e-13
+
+
+def test_odd_degrees_vanish_without_bias_and_return_with_it():
+    for dim in (2, 3, 5):
+        form = ntk.CIRCLE_EIGENVALUE if dim == 2 else ntk.FUNK_HECKE_EIGENVALUE
+        for degree in (3, 5):
+            assert ntk.exact_eigenvalue(form, dim, degree, 0) == 0
+            assert ntk.eigenvalue_float(form, dim, degree, 1) > 0
+
+
+def test_trace_identity_on_the_circle():
+    """sum_k N(2,k) mu_k = K(1) = (2 + beta)/2; the tail of the exact series is summed by SymPy."""
+    for b in (0, 1):
+        total = ntk.CIRCLE_EIGENVALUE.subs({k: 0, beta: b}) + 2 * ntk.CIRCLE_EIGENVALUE.subs({k: 1, beta: b})
+        j = sympy.Symbol("j", integer=True, positive=True)
+        total += 2 * sympy.Sum(((2 * j) ** 2 + 3) / (sympy.pi**2 * ((2 * j) ** 2 - 1) ** 2), (j, 1, sympy.oo))
+        total += 2 * sympy.Sum(b / (sympy.pi**2 * (2 * j + 1) ** 2), (j, 1, sympy.oo))
+        assert abs(float(total.doit().evalf(30)) - (2 + b) / 2) < 1e-14
+
+
+# --- the spectrum claims: hold, and planted wrong versions are caught ---------------------------------
+
+@pytest.mark.parametrize("claim", [ntk.spectrum_circle, ntk.spectrum_sphere])
+def test_spectrum_single_config_passes_at_round_off(claim):
+    config = {"d": 2 if claim is ntk.spectrum_circle else 4, "bias": 1, "k": 3}
+    (rec,) = theorems.evaluate_batch(claim, [config], seed=0)
+    assert rec["status"] == "pass", rec
+    assert rec["error"] < 1e-13
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("claim", [ntk.spectrum_circle, ntk.spectrum_sphere])
+def test_spectrum_holds_on_dev_profile(dev, claim):
+    result = theorems.run_claim(claim, dev, seed=0)
+    assert result["verdict"] == theorems.HOLDS
+    assert result["examples"]["pass"] >= 20
+
+
+def _wrong_circle():
+    c = ntk.CIRCLE_EIGENVALUE
+    return [
+        1.03 * c,                                   # every eigenvalue off by 3 %
+        2 * c,                                      # the cosine-series coefficient in place of the eigenvalue
+        c.subs(beta, 1 - beta),                     # bias / no-bias kernels swapped (odd degrees wrongly non-zero)
+    ]
+
+
+def _wrong_sphere():
+    c = ntk.FUNK_HECKE_EIGENVALUE
+    return [
+        1.03 * c,                                   # off by 3 %
+        c.subs(d, d + 1),                           # Cao's S^d convention read as S^{d-1}
+        c.subs(beta, 0),                            # the trained bias ignored: odd degrees wrongly zero
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("claim,wrong", [(ntk.spectrum_circle, w) for w in _wrong_circle()]
+                         + [(ntk.spectrum_sphere, w) for w in _wrong_sphere()])
+def test_spectrum_wrong_closed_form_is_falsified(dev, claim, wrong):
+    result = theorems.run_claim(claim.with_closed_form(wrong), dev, seed=0)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert len(result["counterexample"]) == 1
+    worst = result["worst"]
+    assert worst["error"] > worst["tolerance"]
