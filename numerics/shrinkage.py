@@ -105,3 +105,54 @@ def gradient_descent_fit_loop(A, y, alpha, q) -> np.ndarray:
     for _ in range(int(q)):
         w = w - alpha * (A.T @ (A @ w - y))
     return A @ w
+
+
+def gradient_descent_hat_matrix(A, alpha, q, q_max):
+    """The hat matrix H_q = A W_q of q GD steps from W = 0 on the identity targets Y = I.
+
+    Gradient descent is linear in the targets, so the fitted values of any target y
+    after q steps are H_q y; in exact arithmetic H_q = U diag(m(s_i)) U^T.  The loop
+    runs ``q_max`` steps and freezes W once step q is reached, as in
+    :func:`gradient_descent_fit`.
+    """
+    n = A.shape[0]
+    eye = jnp.eye(n, dtype=A.dtype)
+
+    def step(t, W):
+        W_next = W - alpha * (A.T @ (A @ W - eye))
+        return jnp.where(t < q, W_next, W)
+
+    W = jax.lax.fori_loop(0, q_max, step, jnp.zeros((A.shape[1], n), dtype=A.dtype))
+    return A @ W
+
+
+def one_step_residual_spectrum(A, alpha):
+    """Eigenvalues mu_i (ascending) of the residual map R_1 = I - A W_1 of one GD step.
+
+    W_1 is one GD step from W = 0 on the identity targets, so R_1 = I - alpha A A^T and
+    the residual after q steps is R_1^q (GD's recursion r_{t+1} = R_1 r_t); its
+    eigenvalues are mu_i^q = (1 - alpha s_i^2)^q.
+    """
+    n = A.shape[0]
+    eye = jnp.eye(n, dtype=A.dtype)
+    W1 = -alpha * (A.T @ (A @ jnp.zeros((A.shape[1], n), dtype=A.dtype) - eye))
+    R1 = eye - A @ W1
+    return jnp.linalg.eigvalsh(0.5 * (R1 + R1.T))
+
+
+def symmetric_eigenvalues(H):
+    """Eigenvalues (ascending) of the symmetric part of H."""
+    return jnp.linalg.eigvalsh(0.5 * (H + H.T))
+
+
+gradient_descent_hat_matrices = jax.jit(jax.vmap(gradient_descent_hat_matrix, in_axes=(0, 0, 0, None)))
+"""Batched :func:`gradient_descent_hat_matrix`: one (A, alpha, q) per configuration."""
+
+one_step_residual_spectra = jax.jit(jax.vmap(one_step_residual_spectrum))
+"""Batched :func:`one_step_residual_spectrum`."""
+
+batched_svd = jax.jit(jax.vmap(lambda A: jnp.linalg.svd(A, full_matrices=False)))
+"""(U, s, V^T) of a batch of Jacobians of one shape."""
+
+batched_eigvalsh = jax.jit(jax.vmap(symmetric_eigenvalues))
+"""Batched :func:`symmetric_eigenvalues`."""

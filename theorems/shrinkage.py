@@ -20,19 +20,24 @@ A configuration holds:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+import scipy.stats
 import sympy
 from hypothesis import strategies as st
 
 from numerics import shrinkage as nx
-from theorems._agreement import FLOAT64_EPS, max_abs_error
-from theorems._claim import Claim, Config, Measurement, Profile
+from theorems._agreement import FLOAT64_EPS, inside_interval, max_abs_error
+from theorems._claim import Agreement, Claim, Config, Measurement, Profile
 from theorems._strategies import batches
 
 SOURCE = "Lucey (2025), Gradient Descent as a Shrinkage Operator for Spectral Bias, arXiv 2504.18207"
 
 # The paper's symbols.
 s, alpha, q = sympy.symbols("s alpha q", positive=True)
+p, eps, w = sympy.symbols("p epsilon w", positive=True)
+n_, k_, i_ = sympy.symbols("n k i", positive=True, integer=True)
 
 SHRINKAGE_FILTER = 1 - (1 - alpha * s**2) ** q
 """m(s; alpha, q) = 1 - (1 - alpha s^2)^q, the mask GD puts on the singular value s."""
@@ -43,9 +48,28 @@ SHRINKAGE_FILTER = 1 - (1 - alpha * s**2) ** q
 GRID_SIZES = {"dev": (16, 32, 48), "thorough": (16, 32, 48, 64, 96, 128)}
 
 
+@functools.lru_cache(maxsize=512)
+def _jacobian_svd(n: int, bias: str, activation: str, width: float, bias_seed: int):
+    A = nx.network_jacobian(n, bias, activation, width, bias_seed)
+    U, S, Vt = np.linalg.svd(A)
+    for arr in (A, U, S, Vt):
+        arr.setflags(write=False)
+    return A, U, S, Vt
+
+
+def _jacobian_key(config: Config) -> tuple:
+    return (int(config["n"]), str(config["bias"]), str(config["activation"]), float(config["width"]),
+            int(config["bias_seed"]))
+
+
 def jacobian(config: Config) -> np.ndarray:
-    return nx.network_jacobian(config["n"], config["bias"], config["activation"], config["width"],
-                               config["bias_seed"])
+    """A_ij = phi(x_i - b_j) of the configuration (read-only; computed once per Jacobian)."""
+    return _jacobian_svd(*_jacobian_key(config))[0]
+
+
+def jacobian_svd(config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(U, s, V^T) of the configuration's Jacobian, s descending (read-only; computed once per Jacobian)."""
+    return _jacobian_svd(*_jacobian_key(config))[1:]
 
 
 def targets(config: Config) -> np.ndarray:
@@ -54,7 +78,7 @@ def targets(config: Config) -> np.ndarray:
 
 def stability_limit(config: Config) -> float:
     """2 / s_max^2: gradient descent on the least-squares loss converges below it."""
-    s_max = np.linalg.norm(jacobian(config), 2)
+    s_max = jacobian_svd(config)[1][0]
     return 2.0 / s_max**2
 
 
@@ -101,7 +125,7 @@ def gd_assumptions(config: Config) -> str | None:
 
 def predict_filtered_fit(closed_form: sympy.Expr, config: Config) -> np.ndarray:
     """sum_i m(s_i) (u_i^T y) u_i, with m the closed form evaluated through lambdify."""
-    U, S, _ = np.linalg.svd(jacobian(config), full_matrices=False)
+    U, S, _ = jacobian_svd(config)
     m = sympy.lambdify((s, alpha, q), closed_form, "numpy")
     mask = np.broadcast_to(m(S, float(config["alpha"]), int(config["q"])), S.shape)
     return U @ (mask * (U.T @ targets(config)))
@@ -157,4 +181,383 @@ filter_exact = Claim(
 )
 
 
-CLAIMS = (filter_exact,)
+# --- claim 2: the bandwidth ------------------------------------------------------------------------
+
+# The active components of GD after q steps are those with m(s_i) >= 1/2; their number rho(alpha, q) is
+# the bandwidth.  For 0 < alpha s^2 < 1 the mask increases with s and with q, so component i becomes
+# active at the crossing step q_i, the smallest q with (1 - alpha s_i^2)^q <= 1/2, and
+# rho(alpha, q) = #{i : q_i <= q}.  If s_k = C (k - 1/2)^(-p) then the k-th crossing sits at
+# alpha q_k ~ ln 2 / s_k^2 = (ln 2 / C^2) (k - 1/2)^(2p): rho grows as (alpha q)^(1/(2p)).
+
+BANDWIDTH_DECAY_LAW = (alpha * q) ** (1 / (2 * p))
+"""rho ~ (alpha q)^(1/(2p)), the bandwidth law derived from a singular-value decay s_k ~ k^(-p)."""
+
+BANDWIDTH_PAPER_LAW = sympy.sqrt(q)
+"""rho ~ sqrt(q), the bandwidth law as the paper's summary states it."""
+
+BANDWIDTH_GRID_SIZES = {"dev": (64, 96, 128), "thorough": (64, 96, 128, 192, 256)}
+BANDWIDTH_WIDTHS = (0.002, 0.005, 0.01, 0.02)
+
+
+def fitted_components(n: int) -> np.ndarray:
+    """Indices k = 2 .. n/8 of the components whose crossings the exponents are fitted on.
+
+    k = 1 is left out (its crossing step is a handful of steps, where (1 - x)^q and
+    e^(-x q) still differ); k <= n/8 keeps to the continuum regime of the grid: for the
+    step activation s_k = 1 / (2 sin((k - 1/2) pi / (2n + 1))) (claim basis_step_exact)
+    and the local exponent y cot y of the factor y / sin y stays within 1% of 1 for
+    y = (k - 1/2) pi / (2n + 1) <= pi / 16.
+    """
+    return np.arange(2, n // 8 + 1)
+
+
+def _linear_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
+    """Least-squares slope of y on x, its standard error and the residual degrees of freedom."""
+    X = np.column_stack([np.ones_like(x), x])
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ coef
+    dof = len(x) - 2
+    sigma2 = float(resid @ resid) / dof
+    cov = sigma2 * np.linalg.inv(X.T @ X)
+    return float(coef[1]), float(np.sqrt(cov[1, 1])), dof
+
+
+def _t95(dof: int) -> float:
+    return float(scipy.stats.t.ppf(0.975, dof))
+
+
+def decay_fit(config: Config) -> dict:
+    """The decay exponent p of s_k ~ (k - 1/2)^(-p), fitted on the components of
+    :func:`fitted_components` from the SVD of the configuration's Jacobian."""
+    S = jacobian_svd(config)[1]
+    ks = fitted_components(config["n"])
+    slope, se, dof = _linear_fit(np.log(ks - 0.5), np.log(S[ks - 1]))
+    return {"p": -slope, "se": se, "dof": dof}
+
+
+def bandwidth_exponent(closed_form: sympy.Expr, decay_p: float) -> float:
+    """d log rho / d log q of a bandwidth law rho(alpha, q), evaluated at the decay exponent p."""
+    exponent = sympy.simplify(q * sympy.diff(sympy.log(closed_form), q))
+    return float(exponent.subs(p, decay_p))
+
+
+def predict_bandwidth_exponent(closed_form: sympy.Expr, config: Config) -> float:
+    return bandwidth_exponent(closed_form, decay_fit(config)["p"])
+
+
+def bandwidth_settings(profile: Profile) -> st.SearchStrategy:
+    return st.fixed_dictionaries({"n": st.sampled_from(BANDWIDTH_GRID_SIZES[profile.scale])})
+
+
+def bandwidth_members(setting: Config) -> st.SearchStrategy:
+    """One Jacobian (activation, bias placement, width) and a learning rate per configuration.
+
+    alpha is drawn as a fraction of 1/s_max^2, up to 1.1 of it, so that some
+    configurations fall outside the assumption alpha s_max^2 < 1.
+    """
+
+    def with_alpha(member):
+        config = {**setting, **member}
+        s_max2 = 2.0 / stability_limit(config)
+        return {**member, "alpha": float(member.pop("alpha_fraction") / s_max2)}
+
+    return st.fixed_dictionaries({
+        "bias": st.sampled_from(nx.BIAS_PLACEMENTS),
+        "bias_seed": st.integers(0, 2**16),
+        "activation": st.sampled_from(nx.MONOTONIC),
+        "width": st.sampled_from(BANDWIDTH_WIDTHS),
+        "alpha_fraction": st.floats(0.01, 1.1),
+    }).map(with_alpha)
+
+
+def bandwidth_assumptions(config: Config) -> str | None:
+    """A monotonic activation and 0 < alpha s_max^2 < 1.
+
+    Below 1/s_max^2 every component has 0 <= 1 - alpha s_i^2 < 1, so its mask rises
+    monotonically through 1/2 exactly once; the bandwidth is then the counting function
+    of the crossing steps.  The paper states GD's regularisation for monotonic
+    activations only (abstract: "GD regularization is shown to be effective only with
+    monotonic activation functions").
+    """
+    if config["activation"] not in nx.MONOTONIC:
+        return f"activation {config['activation']} is not monotonic"
+    s_max2 = 2.0 / stability_limit(config)
+    if not 0 < config["alpha"] * s_max2 < 1:
+        return f"alpha s_max^2 = {config['alpha'] * s_max2:.3g} is outside (0, 1)"
+    return None
+
+
+def finite_step_bias(x: np.ndarray, x_alpha: np.ndarray, gamma: float) -> float:
+    """Bound on how far the finite step size and the integer step count move beta = 1/gamma.
+
+    With x_k = alpha s_k^2, the crossing step q_k = ceil(ln 2 / -log(1 - x_k)) satisfies
+    ln 2 (1 - x_k) / x_k <= q_k < ln 2 / x_k + 1, since x <= -log(1 - x) <= x / (1 - x):
+    log(alpha q_k) = log(ln 2 / s_k^2) + delta_k with
+    |delta_k| <= Delta_k = max(-log(1 - x_k), log(1 + x_k / ln 2)).  The least-squares
+    slope is linear in the responses with weights c_k = (X_k - mean X) / S_XX, so gamma
+    moves by at most sum |c_k| Delta_k, and beta = 1/gamma by that over gamma (gamma - it).
+    """
+    c = (x - x.mean()) / float(((x - x.mean()) ** 2).sum())
+    delta = np.maximum(-np.log1p(-x_alpha), np.log1p(x_alpha / np.log(2.0)))
+    shift = float(np.abs(c) @ delta)
+    return shift / (gamma * max(gamma - shift, 1e-300))
+
+
+def _bandwidth_measurements(configs, keys, *, with_decay_interval: bool) -> list[Measurement]:
+    """GD's crossing steps and the bandwidth exponent fitted on them.
+
+    One GD step from W = 0 on the identity targets gives the residual map R_1 (JAX,
+    vmapped over the batch); the residual after q steps is R_1^q, so the k-th largest
+    mask crosses 1/2 at q_k = ceil(log(1/2) / log mu_k), mu_k the k-th smallest
+    eigenvalue of R_1.  rho(alpha, q) jumps from k - 1 to k at q_k; with the count
+    taken at the midpoint k - 1/2 of the jump, the slope gamma of log(alpha q_k) on
+    log(k - 1/2) is the inverse of the bandwidth exponent: beta = 1 / gamma.
+    """
+    A = np.stack([jacobian(c) for c in configs])
+    a = np.array([c["alpha"] for c in configs], dtype=np.float64)
+    mu = np.asarray(nx.one_step_residual_spectra(A, a))
+    out = []
+    for config, mu_c, a_c in zip(configs, mu, a):
+        ks = fitted_components(config["n"])
+        mu_k = mu_c[ks - 1]
+        if not np.all((mu_k > 0) & (mu_k < 1)):
+            out.append(Measurement(value=float("nan"), scope="a fitted component has 1 - alpha s^2 outside (0, 1)"))
+            continue
+        q_k = np.ceil(np.log(0.5) / np.log(mu_k))
+        x = np.log(ks - 0.5)
+        gamma, se_gamma, dof = _linear_fit(x, np.log(a_c * q_k))
+        beta, se_beta = 1.0 / gamma, se_gamma / gamma**2
+        decay = decay_fit(config)
+        t = _t95(dof)
+        half = t * se_beta
+        if with_decay_interval:
+            se_pred = decay["se"] / (2.0 * decay["p"] ** 2)
+            half = t * float(np.hypot(se_beta, se_pred))
+        half += finite_step_bias(x, 1.0 - mu_k, gamma)
+        out.append(Measurement(
+            value=beta,
+            interval=(beta - half, beta + half),
+            fitted={
+                "bandwidth_exponent": {"value": beta, "interval": [beta - t * se_beta, beta + t * se_beta],
+                                       "activation": config["activation"]},
+                "decay_exponent_p": {"value": decay["p"],
+                                     "interval": [decay["p"] - t * decay["se"], decay["p"] + t * decay["se"]],
+                                     "activation": config["activation"]},
+            },
+            series={"log_k_half": np.log(ks - 0.5), "log_alpha_q": np.log(a_c * q_k)},
+        ))
+    return out
+
+
+def measure_bandwidth_with_decay(configs, keys):
+    return _bandwidth_measurements(configs, keys, with_decay_interval=True)
+
+
+def measure_bandwidth(configs, keys):
+    return _bandwidth_measurements(configs, keys, with_decay_interval=False)
+
+
+_ACTIVATION_COLORS = {"step": "tab:blue", "relu": "tab:orange", "sigmoid": "tab:green", "softplus": "tab:purple",
+                      "gaussian": "tab:brown", "sinc": "tab:gray"}
+
+
+def _plot_bandwidth(records, ax, *, paper: bool):
+    judged = [r for r in records if r["status"] in ("pass", "fail") and r.get("interval")]
+    seen = set()
+    for r in judged:
+        act = r["config"]["activation"]
+        decay = r["fitted"]["decay_exponent_p"]["value"]
+        beta = float(r["measured"])
+        lo, hi = r["interval"]
+        ax.errorbar([decay], [beta], yerr=[[beta - lo], [hi - beta]], fmt="o" if r["status"] == "pass" else "x",
+                    color=_ACTIVATION_COLORS.get(act, "black"), ms=4, capsize=2,
+                    label=None if act in seen else act)
+        seen.add(act)
+        ax.plot([decay], [float(r["predicted"])], marker="_", ms=12, color="black")
+    ps = np.linspace(0.8, 3.5, 100)
+    ax.plot(ps, 1 / (2 * ps), color="black", lw=0.8, ls=":", label="1/(2p)")
+    if paper:
+        ax.axhline(0.5, color="tab:red", lw=0.8, label="paper: rho ~ sqrt(q)")
+    ax.set_xlabel("decay exponent p of s_k ~ (k - 1/2)^(-p)")
+    ax.set_ylabel("bandwidth exponent  d log rho / d log(alpha q)  (95% CI)")
+    ax.legend(fontsize=7)
+
+
+bandwidth_decay_law = Claim(
+    id="shrinkage.bandwidth_decay_law",
+    statement=(
+        "The bandwidth rho(alpha, q) = #{i : m(s_i) >= 1/2} of q GD steps grows as (alpha q)^(1/(2p)) when the "
+        "Jacobian's singular values decay as s_k ~ k^(-p): the exponent of rho in alpha q is 1/(2p), with p "
+        "measured from the spectrum (step: p = 1, ReLU: p = 2, smooth monotonic: the local p of the fitted range)."),
+    source=(f"{SOURCE}; bandwidth as the number of active components (abstract); the law in terms of p is "
+            "[derived] from the mask m(s) = 1 - (1 - alpha s^2)^q"),
+    closed_form=BANDWIDTH_DECAY_LAW,
+    symbols={"alpha": "learning rate", "q": "number of GD steps",
+             "p": "decay exponent of the singular values, s_k ~ (k - 1/2)^(-p), fitted on k = 2..n/8"},
+    predict=predict_bandwidth_exponent,
+    measure=measure_bandwidth_with_decay,
+    configurations=lambda profile: batches(bandwidth_settings(profile), bandwidth_members, max_size=5),
+    assumptions=bandwidth_assumptions,
+    agreement=inside_interval(
+        "The claim holds when the exponent d log rho / d log(alpha q) of the law (1/(2p), p fitted by least "
+        "squares of log s_k on log(k - 1/2), k = 2..n/8) lies in the 95% confidence interval of the exponent "
+        "measured from GD's crossing steps: t-distribution quantile (n_k - 2 degrees of freedom) times the "
+        "combined standard error sqrt(se_beta^2 + se_pred^2) of the difference of the two fitted quantities, "
+        "se_beta = se_gamma / gamma^2 and se_pred = se_p / (2 p^2) by the delta method, widened by the bound of "
+        "finite_step_bias on the finite-step-size and integer-step-count offsets of the crossings from the "
+        "asymptotic alpha q_k = ln 2 / s_k^2."),
+    plot=lambda records, ax: _plot_bandwidth(records, ax, paper=False),
+)
+
+
+bandwidth_sqrt_q = Claim(
+    id="shrinkage.bandwidth_sqrt_q",
+    statement=(
+        "The bandwidth (number of active components) of GD grows as rho ~ sqrt(q) in the number of iterations "
+        "q, for the monotonic activations on which GD's regularisation is effective."),
+    source=(f"{SOURCE}: abstract ('an explicit relationship is proposed between the choice of GD "
+            "hyperparameters (learning rate & number of iterations) and bandwidth (the number of active "
+            "components)'); the form rho ~ sqrt(q) [summary] (sciencestack.ai TL;DR of 2504.18207; the "
+            "paper's own text and the activation it states it for could not be read)"),
+    closed_form=BANDWIDTH_PAPER_LAW,
+    symbols={"q": "number of GD steps (at a fixed learning rate alpha)"},
+    predict=predict_bandwidth_exponent,
+    measure=measure_bandwidth,
+    configurations=lambda profile: batches(bandwidth_settings(profile), bandwidth_members, max_size=5),
+    assumptions=bandwidth_assumptions,
+    agreement=inside_interval(
+        "The claim holds when the law's exponent d log rho / d log q lies in the 95% confidence interval of the "
+        "exponent measured from GD's crossing steps: t-distribution quantile (n_k - 2 degrees of freedom) "
+        "times the standard error of beta = 1/gamma, se_gamma / gamma^2 (delta method), gamma the "
+        "least-squares slope of log(alpha q_k) on log(k - 1/2), widened by the bound of finite_step_bias on the "
+        "finite-step-size and integer-step-count offsets of the crossings from the asymptotic "
+        "alpha q_k = ln 2 / s_k^2."),
+    plot=lambda records, ax: _plot_bandwidth(records, ax, paper=True),
+)
+
+
+# --- claim 3: the threshold -------------------------------------------------------------------------
+
+KAPPA = sympy.sqrt(-sympy.log(eps) / (alpha * q))
+"""kappa(eps) = sqrt(-log(eps) / (alpha q)), the singular value that separates kept from shrunk components."""
+
+EPSILONS = (0.1, 0.01, 0.001)
+
+
+def threshold_runs(setting: Config) -> st.SearchStrategy:
+    return st.builds(lambda run, e: {**run, "eps": e}, gd_runs(setting), st.sampled_from(EPSILONS))
+
+
+def threshold_assumptions(config: Config) -> str | None:
+    """GD's assumptions (0 < alpha < 2/s_max^2) and q > -log(eps), so that alpha kappa^2 < 1."""
+    reason = gd_assumptions(config)
+    if reason:
+        return reason
+    if not config["q"] > -np.log(config["eps"]):
+        return f"q = {config['q']} <= -log(eps) = {-np.log(config['eps']):.3g}: alpha kappa^2 >= 1"
+    return None
+
+
+def predict_threshold_bounds(closed_form: sympy.Expr, config: Config) -> dict:
+    """Per component, the bound on the residual 1 - m(s_i) that the threshold kappa implies.
+
+    kept (s_i >= kappa, alpha s_i^2 <= 1):  1 - m(s_i) <= eps
+    shrunk (s_i < kappa):                  1 - m(s_i) >  eps^(1 / (1 - alpha kappa^2))
+    Components with alpha s_i^2 > 1 (possible between 1/s_max^2 and 2/s_max^2) get no bound (NaN).
+    """
+    kappa = float(sympy.lambdify((eps, alpha, q), closed_form, "numpy")(
+        float(config["eps"]), float(config["alpha"]), int(config["q"])))
+    S = jacobian_svd(config)[1]
+    a, e = float(config["alpha"]), float(config["eps"])
+    kept = (S >= kappa) & (a * S**2 <= 1)
+    shrunk = S < kappa
+    ak2 = a * kappa**2
+    lower = e ** (1.0 / (1.0 - ak2)) if ak2 < 1 else 0.0
+    return {"kappa": kappa,
+            "upper": np.where(kept, e, np.nan),
+            "lower": np.where(shrunk, lower, np.nan)}
+
+
+def measure_component_residuals(configs, keys) -> list[Measurement]:
+    """1 - m_i of each component from real JAX GD: the hat matrix H_q of q steps on the identity
+    targets (vmapped over the batch), read in the singular basis, r_i = 1 - u_i^T H_q u_i."""
+    A = np.stack([jacobian(c) for c in configs])
+    a = np.array([c["alpha"] for c in configs], dtype=np.float64)
+    steps = np.array([c["q"] for c in configs], dtype=np.int64)
+    H = np.asarray(nx.gradient_descent_hat_matrices(A, a, steps, int(steps.max())))
+    out = []
+    for config, H_c in zip(configs, H):
+        U, S, _ = jacobian_svd(config)
+        r = 1.0 - np.einsum("ik,ij,jk->k", U, H_c, U)
+        out.append(Measurement(value=r, series={"s": S, "residual": r}))
+    return out
+
+
+def _threshold_error(predicted, measurement, config):
+    r = np.asarray(measurement.value, dtype=np.float64)
+    upper = np.asarray(predicted["upper"], dtype=np.float64)
+    lower = np.asarray(predicted["lower"], dtype=np.float64)
+    over = np.where(np.isnan(upper), -np.inf, r - upper)
+    under = np.where(np.isnan(lower), -np.inf, lower - r)
+    if np.any(np.isnan(r)):
+        return float("inf")
+    return float(max(0.0, over.max(initial=-np.inf), under.max(initial=-np.inf)))
+
+
+def _threshold_tolerance(predicted, measurement, config):
+    """16 (q + 1) n eps_64: the round-off of GD's fitted values for a unit target (see filter_tolerance)."""
+    return 16.0 * (config["q"] + 1) * config["n"] * FLOAT64_EPS
+
+
+def _plot_threshold(records, ax):
+    for status, (color, marker) in (("pass", ("tab:blue", "o")), ("fail", ("tab:red", "x"))):
+        xs, ys = [], []
+        for r in records:
+            if r["status"] != status or not r.get("predicted"):
+                continue
+            kappa = r["predicted"]["kappa"]
+            s_i = np.asarray(r["series"]["s"], dtype=float)
+            res = np.asarray(r["series"]["residual"], dtype=float)
+            xs.append(s_i / kappa)
+            ys.append(np.clip(res, 1e-18, None) ** (1.0 / -np.log(r["config"]["eps"])))
+        if xs:
+            ax.scatter(np.concatenate(xs), np.concatenate(ys), s=6, c=color, marker=marker, alpha=0.5,
+                       label=f"{status}: components")
+    z = np.linspace(0.0, 3.0, 200)
+    ax.plot(z, np.exp(-z**2), color="black", lw=0.8, label="exp(-(s/kappa)^2)  (gradient-flow limit)")
+    ax.axvline(1.0, color="black", ls="--", lw=0.8)
+    ax.axhline(np.exp(-1.0), color="tab:red", ls=":", lw=0.8, label="(1 - m)^(1/log(1/eps)) = 1/e  <=>  1 - m = eps")
+    ax.set_xlim(0, 3)
+    ax.set_xlabel("s_i / kappa(eps)")
+    ax.set_ylabel("(1 - m_i)^(1 / log(1/eps))  from GD")
+    ax.legend(fontsize=7)
+
+
+threshold_kappa = Claim(
+    id="shrinkage.threshold_kappa",
+    statement=(
+        "The singular value kappa(eps) = sqrt(-log(eps) / (alpha q)) separates the components GD keeps from "
+        "those it shrinks: every component with s_i >= kappa (and alpha s_i^2 <= 1) has residual "
+        "1 - m(s_i) <= eps, and every component with s_i < kappa has 1 - m(s_i) > eps^(1/(1 - alpha kappa^2))."),
+    source=(f"{SOURCE}: kappa ~ sqrt(-log(eps)/(alpha q)) [summary] (sciencestack.ai TL;DR of 2504.18207); "
+            "the two-sided inequality is [derived] from (1 - x)^q <= e^(-x q) and "
+            "log(1 - x) >= -x / (1 - x) for 0 <= x < 1"),
+    closed_form=KAPPA,
+    symbols={"epsilon": "residual level eps", "alpha": "learning rate", "q": "number of GD steps"},
+    predict=predict_threshold_bounds,
+    measure=measure_component_residuals,
+    configurations=lambda profile: batches(settings(profile), threshold_runs, max_size=5),
+    assumptions=threshold_assumptions,
+    agreement=Agreement(
+        error=_threshold_error,
+        tolerance=_threshold_tolerance,
+        reason=("Largest violation of the two bounds by GD's measured residuals, against the round-off of GD's "
+                "fitted values for a unit target, 16 (q + 1) n eps_64 (Higham sec. 3.5 for the matrix-vector "
+                "products, errors adding up over q steps below the stability limit; as for filter_exact). The "
+                "bounds themselves are exact inequalities, so no statistical allowance is needed."),
+        name="max violation of the kappa bounds by 1 - m_i"),
+    plot=_plot_threshold,
+)
+
+
+CLAIMS = (filter_exact, bandwidth_decay_law, bandwidth_sqrt_q, threshold_kappa)
