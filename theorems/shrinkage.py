@@ -560,4 +560,412 @@ threshold_kappa = Claim(
 )
 
 
-CLAIMS = (filter_exact, bandwidth_decay_law, bandwidth_sqrt_q, threshold_kappa)
+# --- claim 4: the basis -----------------------------------------------------------------------------
+# For the step activation with biases between grid points (any of the placements: x_j - h < b_j < x_j),
+# A_ij = [i >= j] is the all-ones lower-triangular matrix L.  Its inverse is the bidiagonal difference
+# D = I - (shift), so (L L^T)^(-1) = D^T D = tridiag(-1, 2, -1) with its last diagonal entry 1.  With
+# u(0) = 0 and u(n + 1) = u(n), the vectors u_k(i) = sin(i theta_k) solve D^T D u = (2 - 2 cos theta_k) u
+# exactly when theta_k = (2k - 1) pi / (2n + 1); sum_i sin^2(i theta_k) = (2n + 1)/4.  Hence
+#   s_k = 1 / (2 sin((2k - 1) pi / (2 (2n + 1)))),  u_k(i) = 2 / sqrt(2n + 1) sin((2k - 1) i pi / (2n + 1)),
+# a discrete sine transform (type VII) basis for the fitted values; V = L^T U S^(-1) holds cosines.
+
+STEP_SINGULAR_VALUE = 1 / (2 * sympy.sin((2 * k_ - 1) * sympy.pi / (2 * (2 * n_ + 1))))
+DST_VECTOR = 2 / sympy.sqrt(2 * n_ + 1) * sympy.sin((2 * k_ - 1) * i_ * sympy.pi / (2 * n_ + 1))
+STEP_SVD = sympy.Tuple(STEP_SINGULAR_VALUE, DST_VECTOR)
+"""(s_k, u_k(i)) of the step activation's Jacobian on a grid, k, i = 1..n."""
+
+STEP_GRID_SIZES = {"dev": (8, 12, 16, 24, 32, 48, 64, 96, 128), "thorough": (8, 16, 32, 64, 128, 192, 256)}
+
+
+def evaluate_basis(expr: sympy.Expr, n: int) -> np.ndarray:
+    """The n x n matrix [expr(i, k)] (rows i, columns k) of a closed form in n, k, i, by lambdify."""
+    f = sympy.lambdify((n_, k_, i_), expr, "numpy")
+    ii, kk = np.meshgrid(np.arange(1, n + 1), np.arange(1, n + 1), indexing="ij")
+    return np.broadcast_to(np.asarray(f(n, kk, ii), dtype=np.float64), (n, n))
+
+
+def predict_step_svd(closed_form: sympy.Tuple, config: Config) -> dict:
+    n = int(config["n"])
+    sigma_expr, vector_expr = closed_form
+    sigma = np.broadcast_to(np.asarray(sympy.lambdify((n_, k_), sigma_expr, "numpy")(n, np.arange(1, n + 1)),
+                                       dtype=np.float64), (n,))
+    return {"sigma": sigma, "U": evaluate_basis(vector_expr, n)}
+
+
+def step_settings(profile: Profile) -> st.SearchStrategy:
+    return st.fixed_dictionaries({"n": st.sampled_from(STEP_GRID_SIZES[profile.scale])})
+
+
+def step_members(setting: Config) -> st.SearchStrategy:
+    return st.fixed_dictionaries({
+        "bias": st.sampled_from(nx.BIAS_PLACEMENTS),
+        "bias_seed": st.integers(0, 2**16),
+        "activation": st.just("step"),
+        "width": st.just(0.1),
+    })
+
+
+def step_assumptions(config: Config) -> str | None:
+    """The step activation, with each bias b_j strictly between x_{j-1} and x_j (every placement)."""
+    if config["activation"] != "step":
+        return f"activation {config['activation']} is not the step"
+    if config["n"] < 2:
+        return f"n = {config['n']} < 2"
+    return None
+
+
+def measure_jacobian_svd(configs, keys) -> list[Measurement]:
+    """Singular values and left singular vectors of the Jacobians, JAX SVD vmapped over the batch."""
+    A = np.stack([jacobian(c) for c in configs])
+    U, S, _ = (np.asarray(x) for x in nx.batched_svd(A))
+    return [Measurement(value={"sigma": s_c, "U": U_c}, series={"sigma": s_c})
+            for U_c, s_c in zip(U, S)]
+
+
+def _svd_errors(predicted, measurement) -> tuple[np.ndarray, np.ndarray, float]:
+    """|s_k - s_k^pred| and gap_k sin(theta_k), both per component, and s_1^pred.
+
+    sin(theta_k) is measured as min(||u - u^pred||, ||u + u^pred||) (= 2 sin(theta/2), accurate at
+    round-off level where 1 - cos^2 would cancel); gap_k = min_{j != k} |s_k^pred - s_j^pred|.
+    """
+    sp_ = np.asarray(predicted["sigma"], dtype=np.float64)
+    Up = np.asarray(predicted["U"], dtype=np.float64)
+    sm = np.asarray(measurement.value["sigma"], dtype=np.float64)
+    Um = np.asarray(measurement.value["U"], dtype=np.float64)
+    d_sigma = np.abs(sp_ - sm)
+    sin_theta = np.minimum(np.linalg.norm(Um - Up, axis=0), np.linalg.norm(Um + Up, axis=0))
+    diff = np.abs(sp_[:, None] - sp_[None, :]) + np.diag(np.full(sp_.size, np.inf))
+    gap = diff.min(axis=1)
+    return d_sigma, gap * sin_theta, float(np.max(np.abs(sp_)))
+
+
+def _step_svd_error(predicted, measurement, config):
+    d_sigma, wedin, s1 = _svd_errors(predicted, measurement)
+    err = max(float(d_sigma.max()), float(wedin.max())) / s1
+    return err if np.isfinite(err) else float("inf")
+
+
+def _step_svd_tolerance(predicted, measurement, config):
+    """8 n eps_64, a bound on the backward error ||E|| / ||A|| of a LAPACK SVD."""
+    return 8.0 * config["n"] * FLOAT64_EPS
+
+
+def _plot_step_svd(records, ax):
+    for r in records:
+        if r["status"] not in ("pass", "fail") or not r.get("predicted"):
+            continue
+        sm = np.asarray(r["series"]["sigma"], dtype=float)
+        sp_ = np.asarray(r["predicted"]["sigma"], dtype=float)
+        if sm.shape != sp_.shape:
+            continue
+        ax.plot(np.arange(1, sm.size + 1) / sm.size, sm / sm[0], "o" if r["status"] == "pass" else "x", ms=2,
+                color="tab:blue" if r["status"] == "pass" else "tab:red", alpha=0.5)
+    xs = np.linspace(1e-3, 1, 400)
+    ax.plot(xs, np.sin(np.pi / 4 / 64) / np.sin(xs * np.pi / 2), color="black", lw=0.8,
+            label="closed form, sin(pi/(2(2n+1))) / sin((2k-1) pi/(2(2n+1))), n = 64")
+    ax.set_yscale("log")
+    ax.set_xlabel("k / n")
+    ax.set_ylabel("s_k / s_1 (JAX SVD)")
+    ax.legend(fontsize=7)
+
+
+basis_step_exact = Claim(
+    id="shrinkage.basis_step_exact",
+    statement=(
+        "For the step activation on a grid (biases between grid points) the Jacobian is the all-ones "
+        "lower-triangular matrix; its singular values are s_k = 1/(2 sin((2k-1) pi/(2(2n+1)))) and its left "
+        "singular vectors (the principal components of the fitted values) are the discrete sine transform "
+        "vectors u_k(i) = 2/sqrt(2n+1) sin((2k-1) i pi/(2n+1)), exactly."),
+    source=(f"{SOURCE}: monotonic activations' principal components follow a DST basis [summary]; the closed "
+            "form for the step is [derived] from (L L^T)^(-1) = tridiag(-1, 2, -1) with last entry 1"),
+    closed_form=STEP_SVD,
+    symbols={"n": "grid size", "k": "component index, 1..n", "i": "grid point index, 1..n"},
+    predict=predict_step_svd,
+    measure=measure_jacobian_svd,
+    configurations=lambda profile: batches(step_settings(profile), step_members, max_size=5),
+    assumptions=step_assumptions,
+    agreement=Agreement(
+        name="max(|s_k - s_k^pred|, gap_k sin theta_k) / s_1",
+        error=_step_svd_error,
+        tolerance=_step_svd_tolerance,
+        reason=("Exact identity, so round-off only: a LAPACK SVD is the exact SVD of A + E with "
+                "||E|| <= p(n) eps_64 ||A||; Weyl gives |s_k - s_k^pred| <= ||E|| and Wedin gives "
+                "gap_k sin(theta_k) <= ||E||, so both, over s_1 = ||A||, are at most p(n) eps_64; p(n) = 8 n "
+                "covers the LAPACK constant and the round-off of evaluating the sines."),
+    ),
+    plot=_plot_step_svd,
+    max_examples={"dev": 12, "ci": 12},
+)
+
+
+def dst_settings(profile: Profile) -> st.SearchStrategy:
+    return settings(profile, activations=nx.MONOTONIC)
+
+
+def dst_runs(setting: Config) -> st.SearchStrategy:
+    limit = stability_limit(setting)
+    return st.fixed_dictionaries({
+        "alpha": st.floats(0.02, 1.15).map(lambda f: float(f * limit)),
+        "q": st.integers(1, 400),
+    })
+
+
+def dst_assumptions(config: Config) -> str | None:
+    """A monotonic activation, and GD's 0 < alpha < 2/s_max^2."""
+    if config["activation"] not in nx.MONOTONIC:
+        return f"activation {config['activation']} is not monotonic"
+    return gd_assumptions(config)
+
+
+def predict_dst_basis(closed_form: sympy.Expr, config: Config) -> np.ndarray:
+    """The n x n basis [d_j(i)] of the closed form (columns j = 1..n)."""
+    return evaluate_basis(closed_form, int(config["n"]))
+
+
+def measure_active_components(configs, keys) -> list[Measurement]:
+    """The active principal components: left singular vectors u_k whose GD gain u_k^T H_q u_k (real JAX
+    GD on the identity targets, vmapped over the batch) is at least 1/2."""
+    A = np.stack([jacobian(c) for c in configs])
+    a = np.array([c["alpha"] for c in configs], dtype=np.float64)
+    steps = np.array([c["q"] for c in configs], dtype=np.int64)
+    H = np.asarray(nx.gradient_descent_hat_matrices(A, a, steps, int(steps.max())))
+    out = []
+    for config, H_c in zip(configs, H):
+        U, S, _ = jacobian_svd(config)
+        gains = np.einsum("ik,ij,jk->k", U, H_c, U)
+        active = np.flatnonzero(gains >= 0.5)
+        if active.size == 0:
+            out.append(Measurement(value=None, scope=f"no active component after q = {config['q']} steps"))
+            continue
+        out.append(Measurement(value={"k": active + 1, "U": U[:, active]}, series={"gain": gains[active]}))
+    return out
+
+
+def _dst_coefficients(predicted, measurement) -> tuple[np.ndarray, np.ndarray]:
+    D = np.asarray(predicted, dtype=np.float64)
+    ks = np.asarray(measurement.value["k"], dtype=int)
+    C = np.abs(D.T @ np.asarray(measurement.value["U"], dtype=np.float64))
+    return ks, C
+
+
+def _dst_error(predicted, measurement, config):
+    ks, C = _dst_coefficients(predicted, measurement)
+    return float(np.sum(C.argmax(axis=0) + 1 != ks))
+
+
+def _with_overlaps(measurements, configs):
+    """Adds the overlap |<d_k, u_k>| with the DST-VII vector of the same index to each measurement's series."""
+    out = []
+    for m, config in zip(measurements, configs):
+        if m.scope:
+            out.append(m)
+            continue
+        D = evaluate_basis(DST_VECTOR, int(config["n"]))
+        ks = np.asarray(m.value["k"])
+        overlap = np.abs(np.einsum("ik,ik->k", D[:, ks - 1], m.value["U"]))
+        out.append(Measurement(value=m.value, series={**m.series, "overlap": overlap},
+                               fitted={"min_overlap": {"value": float(overlap.min()),
+                                                       "activation": config["activation"]}}))
+    return out
+
+
+def measure_active_dst_components(configs, keys) -> list[Measurement]:
+    """:func:`measure_active_components`, with the overlaps |<d_k, u_k>| added for the report."""
+    return _with_overlaps(measure_active_components(configs, keys), configs)
+
+
+def _plot_dst(records, ax):
+    seen = set()
+    for r in records:
+        if r["status"] not in ("pass", "fail") or "overlap" not in r["series"]:
+            continue
+        act = r["config"]["activation"]
+        ov = np.asarray(r["series"]["overlap"], dtype=float)
+        ax.plot(np.arange(1, ov.size + 1), ov, "o-" if r["status"] == "pass" else "x-", ms=3, lw=0.5,
+                color=_ACTIVATION_COLORS.get(act, "black"), alpha=0.6, label=None if act in seen else act)
+        seen.add(act)
+    ax.set_xlabel("active component k")
+    ax.set_ylabel("overlap |<d_k, u_k>| with the DST-VII vector")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=7)
+
+
+basis_monotonic_dst = Claim(
+    id="shrinkage.basis_monotonic_dst",
+    statement=(
+        "For monotonic activations the principal components follow a discrete sine transform basis: every "
+        "component GD keeps (gain m(s_k) >= 1/2) has its largest DST-VII coefficient "
+        "|<d_j, u_k>|, d_j(i) = 2/sqrt(2n+1) sin((2j-1) i pi/(2n+1)), at its own frequency j = k; the overlap "
+        "|<d_k, u_k>| is reported per component (1 for the step; below 1 for ReLU and softplus)."),
+    source=(f"{SOURCE}: 'monotonic activations' principal components adhere to a discrete sine transform (DST) "
+            "frequency basis' [summary]; the frequency-matching reading and the DST type VII (exact for the "
+            "step, claim basis_step_exact) are [derived]"),
+    closed_form=DST_VECTOR,
+    symbols={"n": "grid size", "k": "frequency index j of the basis vector", "i": "grid point index"},
+    predict=predict_dst_basis,
+    measure=measure_active_dst_components,
+    configurations=lambda profile: batches(dst_settings(profile), dst_runs, max_size=5),
+    assumptions=dst_assumptions,
+    agreement=Agreement(
+        name="number of active components whose largest DST coefficient is not at their own index",
+        error=_dst_error,
+        tolerance=lambda predicted, measurement, config: 0.0,
+        reason=("An index identity (argmax_j |<d_j, u_k>| = k), so no tolerance: round-off (~n eps_64) could "
+                "only flip an argmax between two coefficients equal to within ~1e-13, far below the gaps "
+                "between the largest and second-largest coefficients seen here."),
+    ),
+    plot=_plot_dst,
+)
+
+
+# --- claim 5: non-monotonic activations ----------------------------------------------------------
+# For phi = sinc of width w (jnp.sinc(z / w) = sin(pi z / w) / (pi z / w)) and equispaced biases
+# (b_j = x_j - c h, c fixed), A_ij = sinc((i - j + c) / (n w)) is a section of a Toeplitz operator whose
+# symbol is n w e^(i c theta) on |theta| < pi / (n w) and 0 elsewhere (Poisson summation; no aliasing when
+# n w >= 1).  So s_max <= n w, the flat level, and lambda_i = (s_i / (n w))^2 lie in [0, 1].  Parseval
+# gives each row of the operator squared norm n w, hence
+#   T_1 = sum lambda_i = ||A||_F^2 / (n w)^2 = 1/w - E,   E >= 0 the row mass beyond the n columns,
+# and P = sum lambda_i (1 - lambda_i) = T_1 - ||A^T A||_F^2 / (n w)^4 is the mass of the plunge.  The count
+# N_tau = #{lambda_i >= tau} obeys |N_tau - T_1| <= P / min(tau, 1 - tau), because
+# 1 - lambda <= lambda (1 - lambda) / tau above tau and lambda <= lambda (1 - lambda) / (1 - tau) below it.
+# For alpha s_max^2 <= 1, m(s) >= 1/2 exactly when lambda >= tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2),
+# so GD's bandwidth rho = N_tau is 1/w, whatever alpha and q, within E + P / min(tau, 1 - tau).
+
+SINC_BANDWIDTH = 1 / w
+"""rho = 1/w: the number of components above the cliff of a sinc activation of width w on [0, 1]."""
+
+SINC_GRID_SIZES = {"dev": (32, 48, 64), "thorough": (32, 48, 64, 96, 128)}
+SINC_WIDTHS = (1 / 20, 1 / 16, 1 / 12, 1 / 10, 1 / 8, 1 / 6, 1 / 5, 1 / 4)
+TOEPLITZ_PLACEMENTS = ("grid", "shifted")
+
+
+def sinc_settings(profile: Profile) -> st.SearchStrategy:
+    return st.fixed_dictionaries({"n": st.sampled_from(SINC_GRID_SIZES[profile.scale])})
+
+
+def sinc_members(setting: Config) -> st.SearchStrategy:
+    """A sinc Jacobian (width, placement) and a GD run; alpha up to 1.1 / s_max^2, to exercise the assumption."""
+
+    def with_alpha(member):
+        config = {**setting, **member}
+        s_max2 = 2.0 / stability_limit(config)
+        return {**member, "alpha": float(member.pop("alpha_fraction") / s_max2)}
+
+    return st.fixed_dictionaries({
+        "bias": st.sampled_from(nx.BIAS_PLACEMENTS),
+        "bias_seed": st.integers(0, 2**16),
+        "activation": st.just("sinc"),
+        "width": st.sampled_from(SINC_WIDTHS),
+        "alpha_fraction": st.floats(0.1, 1.1),
+        "q": st.integers(1, 12),
+    }).map(with_alpha)
+
+
+def sinc_tau(config: Config) -> float:
+    """tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2): GD's mask reaches 1/2 where (s / (n w))^2 = tau."""
+    nw = config["n"] * config["width"]
+    return float(-np.expm1(-np.log(2.0) / config["q"]) / (config["alpha"] * nw**2))
+
+
+def sinc_assumptions(config: Config) -> str | None:
+    """sinc; equispaced biases (Toeplitz A); n w >= 1 (no aliasing); 0 < alpha s_max^2 <= 1 (the mask
+    increases with s); tau(alpha, q) < 1 (GD has reached the flat level, so rho > 0 is possible)."""
+    if config["activation"] != "sinc":
+        return f"activation {config['activation']} is not sinc"
+    if config["bias"] not in TOEPLITZ_PLACEMENTS:
+        return f"bias placement {config['bias']} is not equispaced: A is not Toeplitz"
+    if config["n"] * config["width"] < 1:
+        return f"n w = {config['n'] * config['width']:.3g} < 1: the sinc is narrower than a grid cell and aliases"
+    s_max2 = 2.0 / stability_limit(config)
+    if not 0 < config["alpha"] * s_max2 <= 1:
+        return f"alpha s_max^2 = {config['alpha'] * s_max2:.3g} is outside (0, 1]"
+    if not sinc_tau(config) < 1:
+        return f"tau = {sinc_tau(config):.3g} >= 1: after q = {config['q']} steps GD has not reached the flat level"
+    return None
+
+
+def measure_sinc_bandwidth(configs, keys) -> list[Measurement]:
+    """GD's bandwidth rho = #{eigenvalues of H_q >= 1/2}, H_q the hat matrix of q real JAX GD steps on the
+    identity targets (vmapped over the batch), with the trace quantities E and P of the tolerance."""
+    A = np.stack([jacobian(c) for c in configs])
+    a = np.array([c["alpha"] for c in configs], dtype=np.float64)
+    steps = np.array([c["q"] for c in configs], dtype=np.int64)
+    H = np.asarray(nx.gradient_descent_hat_matrices(A, a, steps, int(steps.max())))
+    eig = np.asarray(nx.batched_eigvalsh(H))
+    out = []
+    for config, A_c, eig_c in zip(configs, A, eig):
+        nw = config["n"] * config["width"]
+        S = jacobian_svd(config)[1]
+        gram = A_c.T @ A_c
+        T1 = float(np.sum(A_c**2)) / nw**2
+        P = T1 - float(np.sum(gram**2)) / nw**4
+        lam = (S / nw) ** 2
+        shown = min(S.size, int(np.ceil(1.5 / config["width"])) + 4)
+        out.append(Measurement(
+            value=float(np.sum(eig_c >= 0.5)),
+            fitted={"s_max_over_nw": {"value": float(S[0] / nw)},
+                    "edge_loss_E": {"value": 1.0 / config["width"] - T1},
+                    "plunge_mass_P": {"value": P}},
+            series={"lambda": lam[:shown], "tau": sinc_tau(config), "E": 1.0 / config["width"] - T1, "P": P,
+                    "s_max_over_nw": float(S[0] / nw)},
+        ))
+    return out
+
+
+def predict_sinc_bandwidth(closed_form: sympy.Expr, config: Config) -> float:
+    return float(closed_form.subs(w, sympy.nsimplify(config["width"])))
+
+
+def _sinc_tolerance(predicted, measurement, config):
+    """E + P / min(tau, 1 - tau), the bound derived above (exact for lambda_i in [0, 1])."""
+    tau = sinc_tau(config)
+    return float(measurement.series["E"] + measurement.series["P"] / min(tau, 1.0 - tau))
+
+
+def _plot_sinc(records, ax):
+    for r in records:
+        if r["status"] not in ("pass", "fail"):
+            continue
+        wd = r["config"]["width"]
+        tau = r["series"]["tau"]
+        ax.errorbar([tau], [float(r["measured"]) * wd], yerr=[[r["tolerance"] * wd], [r["tolerance"] * wd]],
+                    fmt="o" if r["status"] == "pass" else "x", ms=4, capsize=2, alpha=0.6,
+                    color="tab:blue" if r["status"] == "pass" else "tab:red")
+    ax.axhline(1.0, color="black", lw=0.8, label="closed form rho = 1/w")
+    ax.set_xscale("log")
+    ax.set_xlabel("tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2)   (smaller = more GD)")
+    ax.set_ylabel("GD bandwidth rho x w   (bar: tolerance)")
+    ax.legend(fontsize=7)
+
+
+sinc_cliff = Claim(
+    id="shrinkage.sinc_cliff",
+    statement=(
+        "For the sinc activation of width w the Jacobian's spectrum is flat (s_i <= n w) and then falls off a "
+        "cliff, so GD's bandwidth rho = #{i : m(s_i) >= 1/2} is set by the width, rho = 1/w, not by alpha q: "
+        "within E + P / min(tau, 1 - tau) for every alpha, q with tau(alpha, q) < 1, E the edge loss and P the "
+        "plunge mass of the spectrum."),
+    source=(f"{SOURCE}: abstract ('GD regularization is shown to be effective only with monotonic activation "
+            "functions ... non-monotonic activation functions (sinc, Gaussian) as iteration-efficient "
+            "surrogates for spectral bias'); flat spectrum then cliff [summary]; rho = 1/w and its bound are "
+            "[derived] (Toeplitz symbol, Parseval, a trace bound in the manner of Landau's count 2WT)"),
+    closed_form=SINC_BANDWIDTH,
+    symbols={"w": "width of the sinc activation, phi(z) = sinc(z / w), on inputs in [0, 1]"},
+    predict=predict_sinc_bandwidth,
+    measure=measure_sinc_bandwidth,
+    configurations=lambda profile: batches(sinc_settings(profile), sinc_members, max_size=5),
+    assumptions=sinc_assumptions,
+    max_examples={"dev": 12, "ci": 12},
+    agreement=max_abs_error(
+        _sinc_tolerance,
+        reason=("|rho - 1/w| <= E + P / min(tau, 1 - tau) is exact (see the derivation in the module): "
+                "E = 1/w - ||A||_F^2 / (n w)^2 >= 0 is the squared mass of the band-limited rows beyond the n "
+                "columns (Parseval), P = sum lambda (1 - lambda) the mass in the plunge, both measured from "
+                "A by traces; the count of eigenvalues of H_q >= 1/2 itself is exact up to ties at 1/2."),
+        name="|rho - 1/w|"),
+    plot=_plot_sinc,
+)
+
+
+CLAIMS = (filter_exact, bandwidth_decay_law, bandwidth_sqrt_q, threshold_kappa, basis_step_exact,
+          basis_monotonic_dst, sinc_cliff)
