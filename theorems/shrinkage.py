@@ -259,7 +259,7 @@ def bandwidth_members(setting: Config) -> st.SearchStrategy:
     def with_alpha(member):
         config = {**setting, **member}
         s_max2 = 2.0 / stability_limit(config)
-        return {**member, "alpha": float(member.pop("alpha_fraction") / s_max2)}
+        return {**member, "alpha": float(member["alpha_fraction"] / s_max2)}
 
     return st.fixed_dictionaries({
         "bias": st.sampled_from(nx.BIAS_PLACEMENTS),
@@ -303,6 +303,18 @@ def finite_step_bias(x: np.ndarray, x_alpha: np.ndarray, gamma: float) -> float:
     return shift / (gamma * max(gamma - shift, 1e-300))
 
 
+def grid_allowance(n: int) -> float:
+    """How far above 1/2 the grid alone can push the bandwidth exponent on the fitted components.
+
+    The laws are continuum laws.  On an n-point grid the step activation's exact spectrum
+    s_k = 1 / (2 sin(y_k)), y_k = (k - 1/2) pi / (2n + 1) (claim basis_step_exact), has the local
+    exponent -d log s / d log(k - 1/2) = y cot y < 1, so its exponent 1/(2p) exceeds the continuum 1/2 by
+    at most 1 / (2 y cot y) - 1/2 at the largest fitted k.
+    """
+    y = (fitted_components(n)[-1] - 0.5) * np.pi / (2 * n + 1)
+    return float(0.5 / (y / np.tan(y)) - 0.5)
+
+
 def _bandwidth_measurements(configs, keys, *, with_decay_interval: bool) -> list[Measurement]:
     """GD's crossing steps and the bandwidth exponent fitted on them.
 
@@ -334,9 +346,10 @@ def _bandwidth_measurements(configs, keys, *, with_decay_interval: bool) -> list
             se_pred = decay["se"] / (2.0 * decay["p"] ** 2)
             half = t * float(np.hypot(se_beta, se_pred))
         half += finite_step_bias(x, 1.0 - mu_k, gamma)
+        below = 0.0 if with_decay_interval else grid_allowance(config["n"])
         out.append(Measurement(
             value=beta,
-            interval=(beta - half, beta + half),
+            interval=(beta - half - below, beta + half),
             fitted={
                 "bandwidth_exponent": {"value": beta, "interval": [beta - t * se_beta, beta + t * se_beta],
                                        "activation": config["activation"]},
@@ -431,7 +444,8 @@ bandwidth_sqrt_q = Claim(
         "times the standard error of beta = 1/gamma, se_gamma / gamma^2 (delta method), gamma the "
         "least-squares slope of log(alpha q_k) on log(k - 1/2), widened by the bound of finite_step_bias on the "
         "finite-step-size and integer-step-count offsets of the crossings from the asymptotic "
-        "alpha q_k = ln 2 / s_k^2."),
+        "alpha q_k = ln 2 / s_k^2, and on its lower side by grid_allowance(n), the most the n-point grid "
+        "raises the step activation's exponent above the continuum 1/2 on the fitted components."),
     plot=lambda records, ax: _plot_bandwidth(records, ax, paper=True),
 )
 
@@ -849,7 +863,7 @@ def sinc_members(setting: Config) -> st.SearchStrategy:
     def with_alpha(member):
         config = {**setting, **member}
         s_max2 = 2.0 / stability_limit(config)
-        return {**member, "alpha": float(member.pop("alpha_fraction") / s_max2)}
+        return {**member, "alpha": float(member["alpha_fraction"] / s_max2)}
 
     return st.fixed_dictionaries({
         "bias": st.sampled_from(nx.BIAS_PLACEMENTS),
