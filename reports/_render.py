@@ -89,6 +89,8 @@ def formula_png(latex: str) -> bytes | None:
 
 
 def _fmt(x) -> str:
+    if x is None:
+        return "-"
     if isinstance(x, float):
         return f"{x:.4g}"
     if isinstance(x, list):
