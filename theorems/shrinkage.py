@@ -665,21 +665,25 @@ def _step_svd_tolerance(predicted, measurement, config):
 
 
 def _plot_step_svd(records, ax):
-    for r in records:
-        if r["status"] not in ("pass", "fail") or not r.get("predicted"):
-            continue
-        sm = np.asarray(r["series"]["sigma"], dtype=float)
-        sp_ = np.asarray(r["predicted"]["sigma"], dtype=float)
-        if sm.shape != sp_.shape:
-            continue
-        ax.plot(np.arange(1, sm.size + 1) / sm.size, sm / sm[0], "o" if r["status"] == "pass" else "x", ms=2,
-                color="tab:blue" if r["status"] == "pass" else "tab:red", alpha=0.5)
-    xs = np.linspace(1e-3, 1, 400)
-    ax.plot(xs, np.sin(np.pi / 4 / 64) / np.sin(xs * np.pi / 2), color="black", lw=0.8,
-            label="closed form, sin(pi/(2(2n+1))) / sin((2k-1) pi/(2(2n+1))), n = 64")
+    for status, (color, marker) in (("pass", ("tab:blue", "o")), ("fail", ("tab:red", "x"))):
+        ps, ms = [], []
+        for r in records:
+            if r["status"] != status or not r.get("predicted"):
+                continue
+            sm = np.asarray(r["series"]["sigma"], dtype=float)
+            sp_ = np.asarray(r["predicted"]["sigma"], dtype=float)
+            if sm.shape == sp_.shape:
+                ps.append(sp_)
+                ms.append(sm)
+        if ps:
+            ps, ms = np.concatenate(ps), np.concatenate(ms)
+            ax.scatter(ps, ms, s=6, c=color, marker=marker, alpha=0.5, label=f"{status}: {ps.size} singular values")
+    lim = ax.get_xlim()
+    ax.plot(lim, lim, color="black", lw=0.8, label="y = x")
+    ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("k / n")
-    ax.set_ylabel("s_k / s_1 (JAX SVD)")
+    ax.set_xlabel("closed form s_k = 1 / (2 sin((2k-1) pi / (2(2n+1))))")
+    ax.set_ylabel("s_k of the step Jacobian (JAX SVD)")
     ax.legend(fontsize=7)
 
 
@@ -823,10 +827,11 @@ basis_monotonic_dst = Claim(
     agreement=Agreement(
         name="number of active components whose largest DST coefficient is not at their own index",
         error=_dst_error,
-        tolerance=lambda predicted, measurement, config: 0.0,
-        reason=("An index identity (argmax_j |<d_j, u_k>| = k), so no tolerance: round-off (~n eps_64) could "
-                "only flip an argmax between two coefficients equal to within ~1e-13, far below the gaps "
-                "between the largest and second-largest coefficients seen here."),
+        tolerance=lambda predicted, measurement, config: 0.5,
+        reason=("An index identity (argmax_j |<d_j, u_k>| = k) and the error counts mismatches, an integer, so "
+                "any tolerance below 1 demands that there be none (0.5 is used so that the error/tolerance "
+                "ratio can be drawn); round-off (~n eps_64) could only flip an argmax between two coefficients "
+                "equal to within ~1e-13."),
     ),
     plot=_plot_dst,
 )
