@@ -186,7 +186,9 @@ filter_exact = Claim(
         "q steps of gradient descent from w = 0 on (1/2)||A w - y||^2 with learning rate alpha give the "
         "fitted values A w_q = sum_i m(s_i) (u_i^T y) u_i with m(s) = 1 - (1 - alpha s^2)^q: GD is a "
         "shrinkage operator that masks the singular values of the Jacobian."),
-    source=f"{SOURCE}, the shrinkage view of GD; exact identity [derived] from the SVD of A",
+    source=(f"{SOURCE}: abstract ('GD can be reinterpreted as a shrinkage operator that masks the singular "
+            "values of a neural network's Jacobian'); the mask m_gd(s; alpha, q) = 1 - (1 - alpha s^2)^q "
+            "[summary] (sciencestack.ai TL;DR of 2504.18207); exact identity [derived] from the SVD of A"),
     closed_form=SHRINKAGE_FILTER,
     symbols={"s": "singular value s_i of A", "alpha": "learning rate", "q": "number of GD steps"},
     predict=predict_filtered_fit,
@@ -983,8 +985,10 @@ sinc_cliff = Claim(
         "plunge mass of the spectrum."),
     source=(f"{SOURCE}: abstract ('GD regularization is shown to be effective only with monotonic activation "
             "functions ... non-monotonic activation functions (sinc, Gaussian) as iteration-efficient "
-            "surrogates for spectral bias'); flat spectrum then cliff [summary]; rho = 1/w and its bound are "
-            "[derived] (Toeplitz symbol, Parseval, a trace bound in the manner of Landau's count 2WT)"),
+            "surrogates for spectral bias'); 'non-monotonic activations rely more on scaling (e.g., sinc) for "
+            "implicit regularization' [summary] (sciencestack.ai TL;DR); flat spectrum then cliff [summary] "
+            "(project notes; not found in the text that could be read); rho = 1/w and its bound are [derived] "
+            "(Toeplitz symbol, Parseval, a trace bound in the manner of Landau's count 2WT)"),
     closed_form=SINC_BANDWIDTH,
     symbols={"w": "width of the sinc activation, phi(z) = sinc(z / w), on inputs in [0, 1]"},
     predict=predict_sinc_bandwidth,
