@@ -1,0 +1,244 @@
+"""A wide shallow network in the standard parametrisation and its gradient-descent training.
+
+Network (Jin & Montufar 2023, eq. (1)-(3)), with the anti-symmetric initialisation (ASI,
+Appendix B.2): two copies c = 1, 2 of a width-n network,
+
+    f(x) = sum_c s_c ( sum_{i=1}^n W2_ci phi(<W1_ci, x> + b1_ci) + b2_c ),   s = (sqrt2/2, -sqrt2/2),
+
+with both copies equal at initialisation, so f(., theta_0) = 0.  Initialisation:
+W1_i ~ W, b1_i ~ B (the hidden-unit law), W2_i = n^{-1/2} W^(2), b2 = n^{-1/2} B^(2).
+
+Loss L = (1/M) sum_j (1/2) (f(x_j) - y_j)^2; full-batch gradient descent
+theta <- theta - eta grad L on every parameter (or, for output-layer-only training, on W2).
+The gradients are written out by hand (no autodiff), so a step costs a few passes over the
+(units x data) array; several widths train in the same loop, and a batch of runs is vmapped.
+
+Everything here is a pure function of arrays; jit and vmap are applied at the entry points.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+SIGNS = np.sqrt(0.5) * np.array([1.0, -1.0])
+"""s_c of the anti-symmetric initialisation."""
+
+INITS = ("gaussian", "binary", "uniform", "sphere")
+
+ACTIVATIONS = ("relu", "relu2")
+"""relu: phi(z) = max(z, 0), the Green's function of d^2/dx^2, homogeneous of degree 1.
+relu2: phi(z) = max(z, 0)^2 / 2, the Green's function of d^3/dx^3, homogeneous of degree 2."""
+
+
+def activation(name: str):
+    """(phi, phi') for an activation name."""
+    if name == "relu":
+        return (lambda z: jnp.maximum(z, 0.0)), (lambda z: (z > 0).astype(z.dtype))
+    if name == "relu2":
+        return (lambda z: 0.5 * jnp.maximum(z, 0.0) ** 2), (lambda z: jnp.maximum(z, 0.0))
+    raise ValueError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
+
+
+def sample_hidden(key, n: int, d: int, init: str, p1: float, p2: float):
+    """n draws of the hidden-unit law (W, B); W has shape (n, d).
+
+    gaussian: W ~ N(0, p1^2 I_d), B ~ N(0, p2^2); binary (d = 1): W uniform on {-1, +1},
+    B ~ U(-p2, p2); uniform: W ~ U(-p1, p1)^d, B ~ U(-p2, p2); sphere: W uniform on S^{d-1},
+    B ~ U(-p2, p2).
+    """
+    kw, kb = jax.random.split(key)
+    if init == "gaussian":
+        return p1 * jax.random.normal(kw, (n, d)), p2 * jax.random.normal(kb, (n,))
+    b = jax.random.uniform(kb, (n,), minval=-p2, maxval=p2)
+    if init == "binary":
+        return jnp.where(jax.random.bernoulli(kw, 0.5, (n, d)), 1.0, -1.0), b
+    if init == "uniform":
+        return jax.random.uniform(kw, (n, d), minval=-p1, maxval=p1), b
+    if init == "sphere":
+        g = jax.random.normal(kw, (n, d))
+        return g / jnp.linalg.norm(g, axis=1, keepdims=True), b
+    raise ValueError(f"unknown initialisation {init!r}; choose from {', '.join(INITS)}")
+
+
+def sample_output(key, n: int, init: str, p1: float, p2: float):
+    """W2 = n^{-1/2} W^(2), b2 = n^{-1/2} B^(2): the scalar output law is the law of a
+    coordinate of W (U(-1, 1) for the sphere) and B^(2) is the law of B."""
+    kw, kb = jax.random.split(key)
+    if init == "gaussian":
+        w, b = p1 * jax.random.normal(kw, (n,)), p2 * jax.random.normal(kb, ())
+    else:
+        b = jax.random.uniform(kb, (), minval=-p2, maxval=p2)
+        if init == "binary":
+            w = jnp.where(jax.random.bernoulli(kw, 0.5, (n,)), 1.0, -1.0)
+        elif init == "uniform":
+            w = jax.random.uniform(kw, (n,), minval=-p1, maxval=p1)
+        else:
+            w = jax.random.uniform(kw, (n,), minval=-1.0, maxval=1.0)
+    return w / jnp.sqrt(n), b / jnp.sqrt(n)
+
+
+def init_asi(key, n: int, d: int, init: str, p1: float, p2: float):
+    """ASI parameters: W1 (2, n, d), b1 (2, n), W2 (2, n), b2 (2,), both copies equal."""
+    k1, k2 = jax.random.split(key)
+    W1, b1 = sample_hidden(k1, n, d, init, p1, p2)
+    W2, b2 = sample_output(k2, n, init, p1, p2)
+    two = lambda a: jnp.stack([a, a])
+    return {"W1": two(W1), "b1": two(b1), "W2": two(W2), "b2": two(b2)}
+
+
+def forward(params, X, act: str = "relu"):
+    """f(x_j) for inputs X of shape (M, d)."""
+    phi, _ = activation(act)
+    z = jnp.einsum("cnd,md->cnm", params["W1"], X) + params["b1"][..., None]
+    out = jnp.einsum("cn,cnm->cm", params["W2"], phi(z)) + params["b2"][:, None]
+    return SIGNS @ out
+
+
+def gradients(params, X, Y, act: str = "relu"):
+    """grad L for L = (1/M) sum_j (1/2)(f(x_j) - y_j)^2, and the residual f(X) - Y."""
+    phi, dphi = activation(act)
+    M = X.shape[0]
+    z = jnp.einsum("cnd,md->cnm", params["W1"], X) + params["b1"][..., None]
+    h, H = phi(z), dphi(z)
+    out = jnp.einsum("cn,cnm->cm", params["W2"], h) + params["b2"][:, None]
+    r = SIGNS @ out - Y
+    g = r / M
+    s = jnp.asarray(SIGNS)[:, None]
+    gW2 = s * (h @ g)
+    a = s * params["W2"]
+    Hg = H * g
+    gb1 = a * Hg.sum(-1)
+    gW1 = a[..., None] * jnp.einsum("cnm,md->cnd", Hg, X)
+    gb2 = jnp.asarray(SIGNS) * g.sum()
+    return {"W1": gW1, "b1": gb1, "W2": gW2, "b2": gb2}, r
+
+
+def ntk_gram(params, X, act: str = "relu"):
+    """The empirical NTK Gram matrix J J^T (M x M) of all parameters at ``params``."""
+    phi, dphi = activation(act)
+    z = jnp.einsum("cnd,md->cnm", params["W1"], X) + params["b1"][..., None]
+    h, H = phi(z), dphi(z)
+    a = (params["W2"] ** 2)[..., None] * H
+    xx = X @ X.T + 1.0
+    gram = jnp.einsum("cnm,cnk->mk", h, h) + jnp.einsum("cnm,cnk->mk", a, H) * xx
+    return 0.5 * gram + 1.0  # s_c^2 = 1/2 on each copy; the two b2 add sum_c s_c^2 = 1
+
+
+def output_gram(params, X, act: str = "relu"):
+    """J J^T of the output weights W2 only."""
+    phi, _ = activation(act)
+    z = jnp.einsum("cnd,md->cnm", params["W1"], X) + params["b1"][..., None]
+    h = phi(z)
+    return 0.5 * jnp.einsum("cnm,cnk->mk", h, h)
+
+
+def stability_limit(params, X, act: str = "relu", output_only: bool = False):
+    """2 M / lambda_max(J J^T): gradient descent on the linearised model converges below it."""
+    gram = output_gram(params, X, act) if output_only else ntk_gram(params, X, act)
+    return 2.0 * X.shape[0] / jnp.linalg.eigvalsh(gram)[-1]
+
+
+def _step(params, eta, X, Y, act, output_only):
+    grads, r = gradients(params, X, Y, act)
+    if output_only:
+        new = dict(params)
+        new["W2"] = params["W2"] - eta * grads["W2"]
+        return new, r
+    return jax.tree.map(lambda p, g: p - eta * g, params, grads), r
+
+
+def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu",
+          output_only: bool = False):
+    """Full-batch GD on every network of ``nets`` (one per width) until max_j |r_j| <= tol for all
+    of them, or ``max_steps``.  Returns (trained nets, steps, final max |r| per net)."""
+
+    def residual_max(ps):
+        return jnp.stack([jnp.max(jnp.abs(forward(p, X, act) - Y)) for p in ps])
+
+    def cond(state):
+        ps, t, rmax = state
+        return jnp.logical_and(t < max_steps, jnp.max(rmax) > tol)
+
+    def body(state):
+        ps, t, _ = state
+        out, rs = zip(*(_step(p, e, X, Y, act, output_only) for p, e in zip(ps, etas)))
+        # rs are the residuals before the step; the loop stops one step after reaching tol
+        rmax = jnp.stack([jnp.max(jnp.abs(r)) for r in rs])
+        return tuple(out), t + 1, rmax
+
+    nets = tuple(nets)
+    ps, t, _ = jax.lax.while_loop(cond, body, (nets, jnp.asarray(0), residual_max(nets)))
+    return ps, t, residual_max(ps)
+
+
+def sgd_train(nets: Sequence, etas: Sequence, X, Y, key, steps, act: str = "relu"):
+    """Stochastic gradient descent with one example per step, r(t) uniform on {1..M}
+    (eq. (46) of the paper, loss (1/2)(f(x_r) - y_r)^2), for a fixed number of steps."""
+    M = X.shape[0]
+
+    def body(t, state):
+        ps, k = state
+        k, sub = jax.random.split(k)
+        j = jax.random.randint(sub, (), 0, M)
+        xj, yj = X[j][None, :], Y[j][None]
+        out = []
+        for p, e in zip(ps, etas):
+            g, _ = gradients(p, xj, yj, act)
+            out.append(jax.tree.map(lambda a, b: a - e * b, p, g))
+        return tuple(out), k
+
+    ps, _ = jax.lax.fori_loop(0, steps, body, (tuple(nets), key))
+    return ps
+
+
+def train_for(nets: Sequence, etas: Sequence, X, Y, steps, act: str = "relu", output_only: bool = False):
+    """Full-batch GD for exactly ``steps`` steps (a traced count)."""
+
+    def body(t, ps):
+        return tuple(_step(p, e, X, Y, act, output_only)[0] for p, e in zip(ps, etas))
+
+    return jax.lax.fori_loop(0, steps, body, tuple(nets))
+
+
+def init_many(keys, widths: Sequence[int], d: int, init: str, p1: float, p2: float):
+    """One ASI network per width, from one key each (keys has one row per width)."""
+    return tuple(init_asi(k, int(n), d, init, p1, p2) for k, n in zip(keys, widths))
+
+
+def spline_distance_run(keys, X, Y, G, XE, frac, tol, max_steps, widths: Sequence[int], init: str,
+                        p1: float, p2: float, act: str = "relu", output_only: bool = False):
+    """One run per width from one key each: train on (X, Y) at ``frac`` of each network's
+    stability limit until max_j |r_j| <= tol, then sup over the grid XE of |f - G|.
+
+    Returns (sup errors per width, steps, final max |r_j| per width, f of the widest net on XE).
+    """
+    d = X.shape[1]
+    nets = init_many(keys, widths, d, init, p1, p2)
+    etas = tuple(frac * stability_limit(p, X, act, output_only) for p in nets)
+    ps, steps, rmax = train(nets, etas, X, Y, tol, max_steps, act, output_only)
+    fs = [forward(p, XE, act) for p in ps]
+    errs = jnp.stack([jnp.max(jnp.abs(f - G)) for f in fs])
+    return errs, steps, rmax, fs[-1]
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_runs(widths: tuple, init: str, p1: float, p2: float, act: str, output_only: bool):
+    def one(keys, X, Y, G, XE, frac, tol, max_steps):
+        return spline_distance_run(keys, X, Y, G, XE, frac, tol, max_steps, widths, init, p1, p2, act,
+                                   output_only)
+
+    inner = jax.vmap(one, in_axes=(0, None, None, None, None, None, None, None))
+    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0, 0, None)))
+
+
+def spline_distance_runs(keys, X, Y, G, XE, frac, tol, max_steps, *, widths, init, p1, p2, act="relu",
+                         output_only=False):
+    """Batched :func:`spline_distance_run`: configurations (outer axis of X, Y, G, XE, frac, tol) x
+    seeds (keys has shape (configs, seeds, widths, 2)); compiled once per static setting."""
+    f = _compiled_runs(tuple(int(w) for w in widths), init, float(p1), float(p2), act, bool(output_only))
+    return f(keys, X, Y, G, XE, frac, tol, max_steps)

@@ -1,0 +1,170 @@
+"""The infinite-width limit of a shallow ReLU network and its spline (Jin & Montufar 2023).
+
+For a hidden unit with input weight W and bias B, the breakpoint is C = -B / W and
+relu(W x + B) = |W| relu(sign(W) (x - C)).  When (W, B) and (-W, -B) have the same law,
+the output-layer kernel of the infinite-width network is
+
+    K(x, x') = E[relu(W x + B) relu(W x' + B)]
+             = (1/2) int zeta(c) [(x - c)_+ (x' - c)_+ + (c - x)_+ (c - x')_+] dc,
+
+with zeta(c) = p_C(c) E[W^2 | C = c], the curvature-penalty density.  Writing
+A_k(m) = int_{-inf}^m c^k zeta(c) dc and B_k(m) = int_m^inf c^k zeta(c) dc,
+
+    2 K(x, x') = x x' A_0(l) - (x + x') A_1(l) + A_2(l) + x x' B_0(h) - (x + x') B_1(h) + B_2(h)
+
+with l = min(x, x'), h = max(x, x').  Since d^2/dx^2 K(x, x_j) = zeta(x) |x - x_j| / 2, the
+minimiser of int zeta^-1 (g'')^2 subject to g(x_j) = y_j (problem (24)) is
+g = sum_j a_j K(., x_j) + u x + v with sum_j a_j = 0 and sum_j a_j x_j = 0 (the bordered
+system below); the same (u, v) solve problem (22), so the network trained on the adjusted
+data y_j - u x_j - v tends to g - u x - v.
+
+Every integral here is a one-dimensional integral of zeta against a polynomial, evaluated
+with Gauss-Legendre rules on the pieces between the breakpoints of zeta and of the
+evaluation points (exact for polynomial pieces of zeta, spectrally accurate for smooth
+ones), and on the half-lines with the map c = m -+ s / (1 - s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(48)
+
+
+def _gauss(f: Callable, a: float, b: float) -> np.ndarray:
+    """int_a^b f(c) dc with the 48-point Gauss-Legendre rule (f returns (..., nodes))."""
+    c = 0.5 * (b - a) * _NODES + 0.5 * (b + a)
+    return 0.5 * (b - a) * (f(c) @ _WEIGHTS)
+
+
+def _moments(zeta: Callable, a: float, b: float) -> np.ndarray:
+    """(int c^k zeta(c) dc over [a, b]) for k = 0, 1, 2."""
+    if b <= a:
+        return np.zeros(3)
+    return _gauss(lambda c: np.stack([zeta(c), c * zeta(c), c * c * zeta(c)]), a, b)
+
+
+def _tail(zeta: Callable, m: float, side: int, breaks: Sequence[float]) -> np.ndarray:
+    """Moments over (-inf, m] (side = -1) or [m, inf) (side = +1), split at ``breaks``."""
+    pts = sorted(p for p in breaks if (p - m) * side > 0)
+    if side < 0:
+        pts = pts[::-1]
+    total = np.zeros(3)
+    lo = m
+    for p in pts:
+        a, b = (p, lo) if side < 0 else (lo, p)
+        total += _moments(zeta, a, b)
+        lo = p
+    # the remaining half-line [lo, inf) or (-inf, lo]: c = lo + side * s / (1 - s), s in [0, 1)
+    def f(s):
+        c = lo + side * s / (1.0 - s)
+        jac = 1.0 / (1.0 - s) ** 2
+        z = zeta(c) * jac
+        return np.stack([z, c * z, c * c * z])
+
+    # the map concentrates the far tail near s = 1; split [0, 1) to resolve it
+    for a, b in ((0.0, 0.5), (0.5, 0.9), (0.9, 0.99), (0.99, 0.999), (0.999, 1.0)):
+        total += _gauss(f, a, b)
+    return total
+
+
+class BreakpointKernel:
+    """K(x, x') for a curvature-penalty density ``zeta`` (a vectorised callable).
+
+    ``breaks`` are the points where zeta is not smooth (ends of its support, kinks).
+    ``support`` is (lo, hi) when zeta vanishes outside a bounded interval.
+    """
+
+    def __init__(self, zeta: Callable, breaks: Sequence[float] = (), support=None):
+        self.zeta = zeta
+        self.support = support
+        self.breaks = tuple(float(b) for b in breaks)
+
+    def _cumulative(self, points: np.ndarray):
+        """A_k and B_k at the sorted distinct ``points``."""
+        pts = np.unique(points)
+        all_breaks = sorted(set(self.breaks))
+        A = np.zeros((pts.size, 3))
+        A[0] = _tail(self.zeta, pts[0], -1, all_breaks)
+        for i in range(1, pts.size):
+            a, b = pts[i - 1], pts[i]
+            inner = [p for p in all_breaks if a < p < b]
+            acc = np.zeros(3)
+            lo = a
+            for p in inner + [b]:
+                acc += _moments(self.zeta, lo, p)
+                lo = p
+            A[i] = A[i - 1] + acc
+        Btop = _tail(self.zeta, pts[-1], +1, all_breaks)
+        total = A[-1] + Btop
+        B = total[None, :] - A
+        return pts, A, B
+
+    def __call__(self, x, xp) -> np.ndarray:
+        """The matrix K(x_i, x'_j)."""
+        x = np.atleast_1d(np.asarray(x, dtype=np.float64))
+        xp = np.atleast_1d(np.asarray(xp, dtype=np.float64))
+        pts, A, B = self._cumulative(np.concatenate([x, xp]))
+        X, XP = np.meshgrid(x, xp, indexing="ij")
+        lo = np.searchsorted(pts, np.minimum(X, XP))
+        hi = np.searchsorted(pts, np.maximum(X, XP))
+        s, p = X + XP, X * XP
+        val = (p * A[lo, 0] - s * A[lo, 1] + A[lo, 2]) + (p * B[hi, 0] - s * B[hi, 1] + B[hi, 2])
+        return 0.5 * val
+
+
+def bordered_solve(K: np.ndarray, P: np.ndarray, y: np.ndarray):
+    """Solve [K P; P^T 0] [a; c] = [y; 0]: the minimum-norm interpolant with a free polynomial part.
+
+    Returns (a, c).  This is problem (22) of the paper in the coefficients a of the kernel
+    expansion and c = (u, v) (or (u_1, ..., u_d, v)) of the unpenalised affine part.
+    """
+    M, q = P.shape
+    A = np.zeros((M + q, M + q))
+    A[:M, :M] = K
+    A[:M, M:] = P
+    A[M:, :M] = P.T
+    rhs = np.concatenate([y, np.zeros(q)])
+    sol = np.linalg.solve(A, rhs)
+    return sol[:M], sol[M:]
+
+
+def affine_design(x: np.ndarray) -> np.ndarray:
+    """P = [x, 1] for inputs x of shape (M,) or (M, d)."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    return np.concatenate([x, np.ones((x.shape[0], 1))], axis=1)
+
+
+def weighted_spline(kernel: BreakpointKernel, x_data, y_data, x_eval):
+    """The limit function g* on ``x_eval`` and the affine adjustment (u, v).
+
+    g* solves min int_S (g'')^2 / zeta s.t. g(x_j) = y_j - u x_j - v, with (u, v) of problem
+    (22): g*(x) = sum_j a_j K(x, x_j).
+    """
+    x_data = np.asarray(x_data, dtype=np.float64)
+    K = kernel(x_data, x_data)
+    a, c = bordered_solve(K, affine_design(x_data), np.asarray(y_data, dtype=np.float64))
+    g = kernel(x_eval, x_data) @ a
+    return g, c
+
+
+def min_norm_interpolant(kernel: BreakpointKernel, x_data, y_data, x_eval):
+    """The kernel minimum-norm interpolant of (x_j, y_j) without a free affine part.
+
+    This is the limit of the network trained on the unadjusted data (problem (21)).
+    """
+    x_data = np.asarray(x_data, dtype=np.float64)
+    K = kernel(x_data, x_data)
+    return kernel(x_eval, x_data) @ np.linalg.solve(K, np.asarray(y_data, dtype=np.float64))
+
+
+def lebesgue_constant(kernel: BreakpointKernel, x_data, x_eval) -> float:
+    """sup_x sum_j |(K(x, X) K(X, X)^-1)_j|: how much a residual r on the data can move the
+    kernel interpolant, sup |K(x, X) K^-1 r| <= Lambda max |r_j|."""
+    x_data = np.asarray(x_data, dtype=np.float64)
+    L = np.linalg.solve(kernel(x_data, x_data), kernel(x_data, x_eval))
+    return float(np.max(np.sum(np.abs(L), axis=0)))

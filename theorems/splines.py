@@ -1,0 +1,419 @@
+"""Spline proximity of wide shallow ReLU networks at rate n^{-1/2} (Jin & Montufar, JMLR 24, 2023).
+
+Setting (paper, Sec. 2 and Thm. 1): f(x, theta) = sum_{i=1}^n W2_i relu(W1_i x + b1_i) + b2 in
+the standard parametrisation, W1_i ~ W, b1_i ~ B, W2_i = n^{-1/2} W^(2), b2 = n^{-1/2} B^(2), with
+the anti-symmetric initialisation (ASI, App. B.2) so that f(., theta_0) = 0.  Full-batch gradient
+descent on L = (1/M) sum_j (1/2)(f(x_j) - y_j)^2 for every parameter, at a step inside the
+stability limit 2 M / lambda_max(J J^T) of the empirical NTK Gram matrix, run to zero training
+error.  Theorem 1: there are u, v such that on the adjusted data (x_j, y_j - u x_j - v) the
+trained network satisfies sup_{x in S} |f(x, theta*) - g*(x)| = O_p(n^{-1/2}), where g* solves
+
+    min_{g in C^2(S)} int_S (g''(x))^2 / zeta(x) dx   s.t.   g(x_j) = y_j - u x_j - v,
+
+zeta(x) = int |W|^3 p_{W,B}(W, -W x) dW = p_C(x) E[W^2 | C = x] with C = -B/W (Prop. 14), and
+S = supp(zeta) cap [min x_j, max x_j].  The pair (u, v) is the free affine part of problem (22)
+(Thm. 13): the minimum-norm interpolant in the infinite-width output-layer kernel with an
+unpenalised affine term; numerics.splines computes it and g* from zeta.
+
+Configurations are flat dicts:
+    init          gaussian (W ~ N(0, p1^2), B ~ N(0, p2^2)), binary (W in {-1, 1}, B ~ U(-p2, p2)),
+                  uniform (W ~ U(-p1, p1), B ~ U(-p2, p2))
+    p1, p2        the parameters of the law (sigma_w, sigma_b or a_w, a_b)
+    M             number of training points; data_seed, trend, offset: the data (see ``dataset``)
+    frac          learning rate as a fraction of the stability limit of each network
+    seeds         initialisations per width
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import sympy
+from hypothesis import strategies as st
+from scipy import stats
+
+from theorems._agreement import FLOAT64_EPS, inside_interval, max_abs_error
+from theorems._claim import Agreement, Claim, Config, Measurement, Profile
+from theorems._strategies import batches
+
+SOURCE = ("Jin & Montufar (2023), Implicit Bias of Gradient Descent for Mean Squared Error Regression "
+          "with Two-Layer Wide Neural Networks, JMLR 24")
+
+# --- symbols and the curvature-penalty density, derived in SymPy ------------------------------------
+
+x = sympy.Symbol("x", real=True)
+W, B = sympy.symbols("W B", real=True)
+sigma_w, sigma_b, a_w, a_b = sympy.symbols("sigma_w sigma_b a_w a_b", positive=True)
+_w = sympy.Symbol("w", positive=True)
+_t = sympy.Symbol("t", positive=True)
+
+
+def curvature_density(p_WB: sympy.Expr) -> sympy.Expr:
+    """zeta(x) = int_R |W|^3 p_{W,B}(W, -W x) dW for a joint density p_{W,B}(W, B) (Prop. 14).
+
+    The integral is split at W = 0 into int_0^inf w^3 [p(w, -w x) + p(-w, w x)] dw and handed to
+    SymPy; this works for densities SymPy can integrate against w^3 (Gaussian and other
+    exponential families, say).
+    """
+    integrand = _w**3 * (p_WB.subs({W: _w, B: -_w * x}, simultaneous=True)
+                         + p_WB.subs({W: -_w, B: _w * x}, simultaneous=True))
+    return sympy.simplify(sympy.integrate(sympy.expand(integrand), (_w, 0, sympy.oo), conds="none"))
+
+
+def curvature_density_uniform_bias(p_W: sympy.Expr, w_max: sympy.Expr, b_half_width: sympy.Expr) -> sympy.Expr:
+    """zeta(x) for W with density p_W on [-w_max, w_max], symmetric, and B ~ U(-a, a) independent.
+
+    p_B(-W x) = 1/(2a) 1{|W| |x| <= a}, so the indicator becomes an upper limit:
+    zeta(x) = 2 int_0^{min(w_max, a/|x|)} w^3 p_W(w) / (2a) dw.
+    """
+    upper = sympy.Min(w_max, b_half_width / _t)
+    z = 2 * sympy.integrate(_w**3 * p_W.subs(W, _w) / (2 * b_half_width), (_w, 0, upper))
+    return sympy.simplify(z).subs(_t, sympy.Abs(x))
+
+
+def curvature_density_binary(b_density: sympy.Expr) -> sympy.Expr:
+    """zeta(x) for W uniform on {-1, +1}: the W-integral is a sum over the two atoms,
+    zeta(x) = sum_{w = +-1} P(W = w) |w|^3 p_B(-w x)."""
+    return sympy.simplify(sum(sympy.Rational(1, 2) * abs(wv) ** 3 * b_density.subs(B, -wv * x) for wv in (1, -1)))
+
+
+def _gauss(v, s):
+    return sympy.exp(-v**2 / (2 * s**2)) / sympy.sqrt(2 * sympy.pi * s**2)
+
+
+ZETA_GAUSSIAN = curvature_density(_gauss(W, sigma_w) * _gauss(B, sigma_b))
+"""Theorem 2 (a): 2 sigma_w^3 sigma_b^3 / (pi (sigma_b^2 + x^2 sigma_w^2)^2), derived here."""
+ZETA_BINARY = curvature_density_binary(sympy.Piecewise((1 / (2 * a_b), sympy.Abs(B) <= a_b), (0, True)))
+"""Theorem 2 (b): 1/(2 a_b) on [-a_b, a_b], 0 outside."""
+ZETA_UNIFORM = curvature_density_uniform_bias(1 / (2 * a_w), a_w, a_b)
+"""Theorem 2 (c): min(a_w, a_b/|x|)^4 / (8 a_w a_b), constant a_w^3/(8 a_b) on |x| <= a_b/a_w."""
+
+ZETA = sympy.Tuple(ZETA_GAUSSIAN, ZETA_BINARY, ZETA_UNIFORM)
+"""The closed forms, in the order of INITS."""
+INITS = ("gaussian", "binary", "uniform")
+ZETA_SYMBOLS = {
+    "x": "input (breakpoint location c = -B/W)",
+    "sigma_w, sigma_b": "standard deviations of W and B (gaussian)",
+    "a_w, a_b": "half-widths of the uniform laws of W and B (uniform, binary)",
+}
+
+
+def law_values(config: Config) -> dict:
+    """Symbol values of a configuration's initialisation law."""
+    p1, p2 = float(config["p1"]), float(config["p2"])
+    return {sigma_w: p1, sigma_b: p2, a_w: p1, a_b: p2}
+
+
+@functools.lru_cache(maxsize=64)
+def _zeta_callable(expr: sympy.Expr, init: str, p1: float, p2: float):
+    vals = {sigma_w: p1, sigma_b: p2, a_w: p1, a_b: p2}
+    e = sympy.sympify(expr).subs(vals)
+    f = sympy.lambdify(x, e, "numpy")
+
+    def zeta(c):
+        c = np.asarray(c, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.broadcast_to(np.asarray(f(c), dtype=np.float64), c.shape)
+        return np.where(np.isfinite(out), out, 0.0)
+
+    return zeta
+
+
+def zeta_function(closed_form, config: Config):
+    """The closed form of the configuration's law, as a vectorised callable c -> zeta(c)."""
+    expr = closed_form[INITS.index(config["init"])] if isinstance(closed_form, sympy.Tuple) else closed_form
+    return _zeta_callable(expr, config["init"], float(config["p1"]), float(config["p2"]))
+
+
+def zeta_breaks(config: Config) -> tuple:
+    """Points where zeta is not smooth: +-a_b (binary) and +-a_b/a_w (uniform)."""
+    if config["init"] == "binary":
+        return (-config["p2"], config["p2"])
+    if config["init"] == "uniform":
+        return (-config["p2"] / config["p1"], config["p2"] / config["p1"])
+    return ()
+
+
+def support_half_width(config: Config) -> float:
+    """I with zeta constant on [-I, I] (binary, uniform: Thm. 2 (b), (c)); infinity for gaussian."""
+    if config["init"] == "gaussian":
+        return float("inf")
+    if config["init"] == "binary":
+        return float(config["p2"])
+    return float(config["p2"] / config["p1"])
+
+
+# --- claim 1: zeta against Monte Carlo ----------------------------------------------------------------
+
+MC_SAMPLES = {"dev": 2**21, "thorough": 2**23}
+ZETA_POINTS = 8
+ZETA_BIN = 0.02
+
+
+def zeta_laws(profile: Profile) -> st.SearchStrategy:
+    gaussian = st.fixed_dictionaries({"init": st.just("gaussian"), "p1": st.sampled_from((0.5, 1.0, 2.0)),
+                                      "p2": st.sampled_from((0.3, 0.5, 1.0, 2.0))})
+    binary = st.fixed_dictionaries({"init": st.just("binary"), "p1": st.just(1.0),
+                                    "p2": st.sampled_from((1.0, 2.0, 3.0))})
+    uniform = st.fixed_dictionaries({"init": st.just("uniform"), "p1": st.sampled_from((0.5, 1.0, 2.0)),
+                                     "p2": st.sampled_from((1.0, 2.0, 3.0))})
+    return st.one_of(gaussian, binary, uniform).map(lambda d: {**d, "samples": MC_SAMPLES[profile.scale]})
+
+
+def zeta_points(setting: Config) -> st.SearchStrategy:
+    """Evaluation points drawn in [-3, 3], away (by 2 bins) from the kinks of zeta, where a
+    histogram estimate is biased by the jump or kink."""
+    return st.fixed_dictionaries({
+        "points": st.lists(st.floats(-3.0, 3.0).map(lambda v: round(v, 3)), min_size=ZETA_POINTS,
+                           max_size=ZETA_POINTS).map(sorted).map(tuple),
+        "mc_seed": st.integers(0, 2**16),
+    })
+
+
+def zeta_assumptions(config: Config) -> str | None:
+    """P(W = 0) = 0 and a continuous density (the binary law has atoms in W but a density for C)."""
+    if config["p1"] <= 0 or config["p2"] <= 0:
+        return "the laws need positive scales"
+    for k in zeta_breaks(config):
+        if any(abs(p - k) < 2 * ZETA_BIN for p in config["points"]):
+            return f"a point lies within two histogram bins of the kink of zeta at {k:g}"
+    return None
+
+
+def predict_zeta(closed_form, config: Config) -> np.ndarray:
+    return zeta_function(closed_form, config)(np.asarray(config["points"], dtype=np.float64))
+
+
+def measure_zeta(configs, keys) -> list[Measurement]:
+    """p_C(x) E[W^2 | C = x] estimated as E[W^2 1{|C - x| < h/2}] / h from draws of (W, B)."""
+    from numerics import shallow as nx
+    import jax
+    import jax.numpy as jnp
+
+    out = []
+    for config, key in zip(configs, keys):
+        Wd, Bd = nx.sample_hidden(key, int(config["samples"]), 1, config["init"], config["p1"], config["p2"])
+        Wd = Wd[:, 0]
+        C = -Bd / Wd
+        pts = jnp.asarray(config["points"])
+        inside = (jnp.abs(C[None, :] - pts[:, None]) < ZETA_BIN / 2).astype(jnp.float64)
+        terms = inside * (Wd**2)[None, :] / ZETA_BIN
+        est = np.asarray(terms.mean(axis=1))
+        se = np.asarray(terms.std(axis=1)) / np.sqrt(config["samples"])
+        out.append(Measurement(value=est, series={"points": list(config["points"]), "se": se.tolist()}))
+    return out
+
+
+def zeta_allowance(measurement: Measurement, config: Config) -> np.ndarray:
+    """Per point: 4.5 Monte Carlo standard errors plus the histogram bias h^2/24 max|zeta''|.
+
+    The estimate at each point is a mean of N i.i.d. terms W^2 1{|C - x| < h/2} / h, so its error
+    is asymptotically normal with the reported standard error; 4.5 sigma keeps the chance of a
+    false alarm below 1e-5 per point (about 2e-3 over the ~200 points of a dev run).  The bin
+    average differs from zeta(x) by at most h^2/24 max|zeta''| over the bin (midpoint rule), with
+    zeta'' by central differences of Theorem 2's zeta on the bin.
+    """
+    se = np.asarray(measurement.series["se"], dtype=np.float64)
+    z = zeta_function(ZETA, config)
+    pts = np.asarray(config["points"], dtype=np.float64)
+    grid = pts[:, None] + np.linspace(-ZETA_BIN / 2, ZETA_BIN / 2, 21)[None, :]
+    hh = 1e-3
+    d2 = np.abs(z(grid + hh) - 2 * z(grid) + z(grid - hh)) / hh**2
+    return 4.5 * se + ZETA_BIN**2 / 24 * d2.max(axis=1) + 1e-15
+
+
+def _zeta_error(predicted, measurement, config):
+    p = np.asarray(predicted, dtype=np.float64)
+    m = np.asarray(measurement.value, dtype=np.float64)
+    if p.shape != m.shape or not np.all(np.isfinite(p)):
+        return float("inf")
+    return float(np.max(np.abs(p - m) / zeta_allowance(measurement, config)))
+
+
+def _plot_zeta(records, ax):
+    from reports import plots
+
+    plots.predicted_vs_measured(records, ax, xlabel="zeta(x), Theorem 2 closed form (SymPy)",
+                                ylabel="Monte Carlo p_C(x) E[W^2 | C = x]")
+
+
+curvature_density_mc = Claim(
+    id="splines.curvature_density",
+    statement=(
+        "The curvature-penalty density zeta(x) = int |W|^3 p_{W,B}(W, -W x) dW = p_C(x) E[W^2 | C = x] "
+        "(C = -B/W) is, for W ~ N(0, sigma_w^2), B ~ N(0, sigma_b^2): 2 sigma_w^3 sigma_b^3 / (pi (sigma_b^2 + "
+        "x^2 sigma_w^2)^2); for W in {-1, 1}, B ~ U(-a_b, a_b): 1/(2 a_b) on [-a_b, a_b]; for W ~ U(-a_w, a_w), "
+        "B ~ U(-a_b, a_b): constant on [-a_b/a_w, a_b/a_w] (min(a_w, a_b/|x|)^4 / (8 a_w a_b) [derived])."),
+    source=(f"{SOURCE}, Proposition 14 and Theorem 2 (a)-(c); zeta derived in SymPy from the densities; the "
+            "uniform case's value and its form outside [-a_b/a_w, a_b/a_w] are [derived] (the paper states "
+            "constancy only)"),
+    closed_form=ZETA,
+    symbols=ZETA_SYMBOLS,
+    predict=predict_zeta,
+    measure=measure_zeta,
+    configurations=lambda profile: batches(zeta_laws(profile), zeta_points, min_size=3, max_size=4),
+    assumptions=zeta_assumptions,
+    agreement=Agreement(
+        name="max_k |zeta(x_k) - estimate_k| / allowance_k",
+        error=_zeta_error,
+        tolerance=lambda p, m, c: 1.0,
+        reason=("error = max over the points of |zeta - estimate| / allowance, tolerance 1. "
+                + zeta_allowance.__doc__)),
+    plot=_plot_zeta,
+)
+
+
+# --- data and the limit g* ---------------------------------------------------------------------------
+
+PAPER_X = (-2.0, -1.0, 0.0, 1.0, 2.0)
+PAPER_Y = (1.5, 0.5, 1.5, 0.5, 1.5)
+"""The training data of the paper's Figure 1 (App. A: Figure 7 adds 10x + 10 to them and lists
+{(-2, -8.5), (-1, 0.5), (0, 11.5), (1, 20.5), (2, 31.5)})."""
+DATA_HALF_WIDTH = 2.0
+EVAL_POINTS = 201
+
+
+def dataset(config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """Training inputs and outputs of a configuration.
+
+    data_seed < 0: the paper's Figure 1 data, plus trend x + offset.  Otherwise M inputs in
+    [-2, 2] with both ends included and gaps of at least min(0.8, 2/(M - 1)) (half the even
+    spacing), outputs U(-1.5, 1.5), plus the linear function trend x + offset (which the affine
+    adjustment removes).
+    """
+    trend, offset = float(config.get("trend", 0.0)), float(config.get("offset", 0.0))
+    if config["data_seed"] < 0:
+        xs, ys = np.array(PAPER_X), np.array(PAPER_Y)
+    else:
+        rng = np.random.default_rng(int(config["data_seed"]))
+        M = int(config["M"])
+        while True:
+            inner = np.sort(rng.uniform(-DATA_HALF_WIDTH, DATA_HALF_WIDTH, M - 2))
+            xs = np.concatenate([[-DATA_HALF_WIDTH], inner, [DATA_HALF_WIDTH]])
+            if np.all(np.diff(xs) >= min(0.8, DATA_HALF_WIDTH / (M - 1))):
+                break
+        ys = rng.uniform(-1.5, 1.5, M)
+    return xs, ys + trend * xs + offset
+
+
+def kernel_for(closed_form, config: Config):
+    from numerics import splines as nsp
+
+    return nsp.BreakpointKernel(zeta_function(closed_form, config), breaks=zeta_breaks(config))
+
+
+def eval_grid(xs: np.ndarray) -> np.ndarray:
+    """The grid on S = [min x_j, max x_j] where the sup distance is taken."""
+    return np.linspace(xs.min(), xs.max(), EVAL_POINTS)
+
+
+def limit_function(closed_form, config: Config, adjust: bool = True):
+    """(x grid, g* on it, training targets) for a configuration.
+
+    adjust=True: the targets are y_j - u x_j - v with (u, v) of problem (22) and g* is the
+    zeta-weighted natural spline through them (Theorem 1).  adjust=False: the targets are the raw
+    y_j and g* the weighted spline through them (the limit *without* the adjustment).
+    """
+    from numerics import splines as nsp
+
+    xs, ys = dataset(config)
+    ker = kernel_for(closed_form, config)
+    grid = eval_grid(xs)
+    g, (u, v) = nsp.weighted_spline(ker, xs, ys, grid)
+    if adjust:
+        return grid, g, ys - u * xs - v
+    return grid, g + u * grid + v, ys
+
+
+# --- claim 2: g* for constant zeta is SciPy's natural cubic spline ------------------------------------
+
+def spline_laws(profile: Profile) -> st.SearchStrategy:
+    """Laws with zeta constant on the data's hull [-2, 2] (Thm. 2 (b), (c) with I = 2)."""
+    binary = st.fixed_dictionaries({"init": st.just("binary"), "p1": st.just(1.0),
+                                    "p2": st.sampled_from((2.0, 3.0))})
+    uniform = st.fixed_dictionaries({"init": st.just("uniform"), "p1": st.sampled_from((0.5, 1.0)),
+                                     "p2": st.sampled_from((2.0, 3.0))})
+    return st.one_of(binary, uniform)
+
+
+def spline_data(setting: Config) -> st.SearchStrategy:
+    return st.fixed_dictionaries({
+        "M": st.integers(3, 8),
+        "data_seed": st.integers(-1, 2**16),
+        "trend": st.floats(-10, 10).map(lambda v: round(v, 3)),
+        "offset": st.floats(-10, 10).map(lambda v: round(v, 3)),
+    })
+
+
+def spline_assumptions(config: Config) -> str | None:
+    if support_half_width(config) < DATA_HALF_WIDTH:
+        return (f"zeta is constant only on [-{support_half_width(config):g}, {support_half_width(config):g}], "
+                f"not on the data's hull [-2, 2]")
+    return None
+
+
+def predict_spline(closed_form, config: Config) -> np.ndarray:
+    """g* + u x + v on S: the zeta-weighted spline through the raw data, from zeta's closed form."""
+    grid, g, _ = limit_function(closed_form, config, adjust=False)
+    return g
+
+
+def measure_natural_spline(configs, keys) -> list[Measurement]:
+    """scipy.interpolate.CubicSpline with natural boundary conditions through the raw data."""
+    from scipy.interpolate import CubicSpline
+
+    out = []
+    for config in configs:
+        xs, ys = dataset(config)
+        grid = eval_grid(xs)
+        out.append(Measurement(value=CubicSpline(xs, ys, bc_type="natural")(grid),
+                               series={"x": grid[::10].tolist(), "data_x": xs.tolist(), "data_y": ys.tolist()}))
+    return out
+
+
+def spline_tolerance(predicted, measurement: Measurement, config: Config) -> float:
+    """256 kappa(A) eps max|y|, A the bordered kernel system [K P; P^T 0].
+
+    A backward-stable solve of A s = b has forward error <= kappa(A) eps ||s|| up to a modest
+    constant (Higham, ch. 7); the quadrature of K is exact for the polynomial pieces of a constant
+    zeta (48-point Gauss-Legendre) up to rounding, and the evaluation sum and the spline's own
+    tridiagonal solve add a few eps each; 256 covers the constants.
+    """
+    from numerics import splines as nsp
+
+    xs, ys = dataset(config)
+    ker = kernel_for(ZETA, config)
+    P = nsp.affine_design(xs)
+    M = xs.size
+    A = np.zeros((M + 2, M + 2))
+    A[:M, :M] = ker(xs, xs)
+    A[:M, M:] = P
+    A[M:, :M] = P.T
+    return 256.0 * np.linalg.cond(A) * FLOAT64_EPS * max(1.0, float(np.max(np.abs(ys))))
+
+
+def _plot_natural(records, ax):
+    from reports import plots
+
+    plots.predicted_vs_measured(records, ax, xlabel="g* + u x + v from zeta (kernel system (22))",
+                                ylabel="SciPy natural CubicSpline")
+
+
+natural_spline = Claim(
+    id="splines.natural_spline",
+    statement=(
+        "Where zeta is constant on S (W in {-1, 1} with B ~ U(-a_b, a_b), a_b >= I; W ~ U(-a_w, a_w), "
+        "B ~ U(-a_b, a_b), a_b/a_w >= I), the solution of the variational problem (5) is the natural cubic "
+        "spline interpolant of the adjusted data; with (u, v) added back, the natural cubic spline of the data."),
+    source=(f"{SOURCE}, Theorem 2 (b), (c) and Remark 3; solved through problem (22) and Theorem 13 "
+            "(g = sum_j a_j K(., x_j) + u x + v with the infinite-width kernel K) [derived]"),
+    closed_form=ZETA,
+    symbols=ZETA_SYMBOLS,
+    predict=predict_spline,
+    measure=measure_natural_spline,
+    configurations=lambda profile: batches(spline_laws(profile), spline_data, min_size=3, max_size=4),
+    assumptions=spline_assumptions,
+    agreement=max_abs_error(spline_tolerance, reason=spline_tolerance.__doc__),
+    plot=_plot_natural,
+)
