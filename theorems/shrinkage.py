@@ -197,6 +197,7 @@ filter_exact = Claim(
     assumptions=gd_assumptions,
     agreement=max_abs_error(filter_tolerance, reason=filter_tolerance.__doc__),
     plot=_plot_predicted_vs_measured,
+    max_examples={"dev": 12, "ci": 12},
 )
 
 
@@ -439,6 +440,7 @@ bandwidth_decay_law = Claim(
         "finite_step_bias on the finite-step-size and integer-step-count offsets of the crossings from the "
         "asymptotic alpha q_k = ln 2 / s_k^2."),
     plot=lambda records, ax: _plot_bandwidth(records, ax, paper=False),
+    max_examples={"dev": 12, "ci": 12},
 )
 
 
@@ -853,6 +855,7 @@ basis_monotonic_dst = Claim(
                 "equal to within ~1e-13."),
     ),
     plot=_plot_dst,
+    max_examples={"dev": 12, "ci": 12},
 )
 
 
