@@ -52,13 +52,14 @@ def predicted_vs_measured(records: Sequence[Mapping], ax, *, xlabel="predicted (
 def error_vs_tolerance(records: Sequence[Mapping], ax, *, by: str | None = None) -> None:
     """error / tolerance per configuration (below 1 agrees), optionally against a config key."""
     rs = [r for r in _judged(records) if isinstance(r.get("error"), (int, float))
-          and isinstance(r.get("tolerance"), (int, float)) and r["tolerance"] > 0]
+          and isinstance(r.get("tolerance"), (int, float))]
     xs = [r["config"][by] for r in rs] if by else list(range(len(rs)))
-    ratios = [r["error"] / r["tolerance"] for r in rs]
+    ratios = [r["error"] / r["tolerance"] if r["tolerance"] > 0 else (0.0 if r["error"] <= 0 else np.inf)
+              for r in rs]
     colors = [STATUS_STYLE[r["status"]][0] for r in rs]
     floor = 1e-8
-    ax.scatter(xs, np.clip(ratios, floor, None), c=colors, s=12)
-    ax.axhline(1.0, color="black", lw=0.8, ls="--", label="tolerance (ratios below 1e-8 drawn at 1e-8)")
+    ax.scatter(xs, np.clip(ratios, floor, 1e8), c=colors, s=12)
+    ax.axhline(1.0, color="black", lw=0.8, ls="--", label="tolerance (ratios drawn within [1e-8, 1e8])")
     ax.set_yscale("log")
     ax.set_xlabel(by or "configuration")
     ax.set_ylabel("error / tolerance")
