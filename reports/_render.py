@@ -196,7 +196,7 @@ def _html(results, png_bytes) -> str:
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Theorem against experiment</title><style>",
         "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328}",
         "table{border-collapse:collapse;font-size:12px;margin:.5em 0}td,th{border:1px solid #d0d7de;padding:2px 6px}",
-        "th{background:#f6f8fa}pre{background:#f6f8fa;padding:.6em;overflow-x:auto}",
+        "th{background:#f6f8fa}pre{background:#f6f8fa;padding:.6em;overflow-x:auto;white-space:pre-wrap}",
         ".v{color:#fff;padding:1px 8px;border-radius:10px;font-weight:600}",
         "blockquote{border-left:3px solid #d0d7de;margin:0;padding-left:1em;color:#444}",
         "section{border-top:1px solid #d0d7de;margin-top:2em}</style></head><body>",
