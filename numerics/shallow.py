@@ -44,41 +44,33 @@ def activation(name: str):
     raise ValueError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
 
 
-def sample_hidden(key, n: int, d: int, init: str, p1: float, p2: float):
+def sample_hidden(key, n: int, d: int, init, p1, p2):
     """n draws of the hidden-unit law (W, B); W has shape (n, d).
 
     gaussian: W ~ N(0, p1^2 I_d), B ~ N(0, p2^2); binary (d = 1): W uniform on {-1, +1},
     B ~ U(-p2, p2); uniform: W ~ U(-p1, p1)^d, B ~ U(-p2, p2); sphere: W uniform on S^{d-1},
-    B ~ U(-p2, p2).
+    B ~ U(-p2, p2).  ``init`` is a name or its index in INITS (traced: one compilation serves
+    every law), p1 and p2 may be traced.
     """
+    code = INITS.index(init) if isinstance(init, str) else init
     kw, kb = jax.random.split(key)
-    if init == "gaussian":
-        return p1 * jax.random.normal(kw, (n, d)), p2 * jax.random.normal(kb, (n,))
-    b = jax.random.uniform(kb, (n,), minval=-p2, maxval=p2)
-    if init == "binary":
-        return jnp.where(jax.random.bernoulli(kw, 0.5, (n, d)), 1.0, -1.0), b
-    if init == "uniform":
-        return jax.random.uniform(kw, (n, d), minval=-p1, maxval=p1), b
-    if init == "sphere":
-        g = jax.random.normal(kw, (n, d))
-        return g / jnp.linalg.norm(g, axis=1, keepdims=True), b
-    raise ValueError(f"unknown initialisation {init!r}; choose from {', '.join(INITS)}")
+    gw, gb = jax.random.normal(kw, (n, d)), jax.random.normal(kb, (n,))
+    uw, ub = jax.random.uniform(kw, (n, d), minval=-1.0, maxval=1.0), jax.random.uniform(kb, (n,), minval=-1.0, maxval=1.0)
+    sphere = gw / jnp.linalg.norm(gw, axis=1, keepdims=True)
+    w = jnp.select([code == 0, code == 1, code == 2], [p1 * gw, jnp.sign(uw), p1 * uw], sphere)
+    b = jnp.where(code == 0, p2 * gb, p2 * ub)
+    return w, b
 
 
-def sample_output(key, n: int, init: str, p1: float, p2: float):
+def sample_output(key, n: int, init, p1, p2):
     """W2 = n^{-1/2} W^(2), b2 = n^{-1/2} B^(2): the scalar output law is the law of a
     coordinate of W (U(-1, 1) for the sphere) and B^(2) is the law of B."""
+    code = INITS.index(init) if isinstance(init, str) else init
     kw, kb = jax.random.split(key)
-    if init == "gaussian":
-        w, b = p1 * jax.random.normal(kw, (n,)), p2 * jax.random.normal(kb, ())
-    else:
-        b = jax.random.uniform(kb, (), minval=-p2, maxval=p2)
-        if init == "binary":
-            w = jnp.where(jax.random.bernoulli(kw, 0.5, (n,)), 1.0, -1.0)
-        elif init == "uniform":
-            w = jax.random.uniform(kw, (n,), minval=-p1, maxval=p1)
-        else:
-            w = jax.random.uniform(kw, (n,), minval=-1.0, maxval=1.0)
+    gw, gb = jax.random.normal(kw, (n,)), jax.random.normal(kb, ())
+    uw, ub = jax.random.uniform(kw, (n,), minval=-1.0, maxval=1.0), jax.random.uniform(kb, (), minval=-1.0, maxval=1.0)
+    w = jnp.select([code == 0, code == 1, code == 2], [p1 * gw, jnp.sign(uw), p1 * uw], uw)
+    b = jnp.where(code == 0, p2 * gb, p2 * ub)
     return w / jnp.sqrt(n), b / jnp.sqrt(n)
 
 
@@ -99,23 +91,39 @@ def forward(params, X, act: str = "relu"):
     return SIGNS @ out
 
 
+def forward_pointwise(params, XE, act: str = "relu"):
+    """f on many inputs XE (E, d), one input at a time (memory of one (copies, units) array)."""
+    phi, _ = activation(act)
+    s = jnp.asarray(SIGNS)
+
+    def one(xe):
+        z = jnp.einsum("cnd,d->cn", params["W1"], xe) + params["b1"]
+        return jnp.sum(params["W2"] * phi(z), axis=1) @ s + s @ params["b2"]
+
+    return jax.lax.map(one, XE)
+
+
 def gradients(params, X, Y, act: str = "relu"):
-    """grad L for L = (1/M) sum_j (1/2)(f(x_j) - y_j)^2, and the residual f(X) - Y."""
+    """grad L for L = (1/M) sum_j (1/2)(f(x_j) - y_j)^2, and the residual f(X) - Y.
+
+    The data axis is unrolled (M is small and static), so every pass is elementwise over the
+    (copies, units) arrays and XLA fuses it: dL/dW2_ci = s_c sum_j g_j phi(z_cij),
+    dL/db1_ci = s_c W2_ci sum_j g_j phi'(z_cij), dL/dW1_ci = s_c W2_ci sum_j g_j phi'(z_cij) x_j,
+    dL/db2_c = s_c sum_j g_j, with g = (f(X) - Y) / M.
+    """
     phi, dphi = activation(act)
     M = X.shape[0]
-    z = jnp.einsum("cnd,md->cnm", params["W1"], X) + params["b1"][..., None]
-    h, H = phi(z), dphi(z)
-    out = jnp.einsum("cn,cnm->cm", params["W2"], h) + params["b2"][:, None]
-    r = SIGNS @ out - Y
+    s = jnp.asarray(SIGNS)
+    zs = [jnp.einsum("cnd,d->cn", params["W1"], X[m]) + params["b1"] for m in range(M)]
+    f = jnp.stack([jnp.sum(params["W2"] * phi(z), axis=1) @ s for z in zs]) + s @ params["b2"]
+    r = f - Y
     g = r / M
-    s = jnp.asarray(SIGNS)[:, None]
-    gW2 = s * (h @ g)
-    a = s * params["W2"]
-    Hg = H * g
-    gb1 = a * Hg.sum(-1)
-    gW1 = a[..., None] * jnp.einsum("cnm,md->cnd", Hg, X)
-    gb2 = jnp.asarray(SIGNS) * g.sum()
-    return {"W1": gW1, "b1": gb1, "W2": gW2, "b2": gb2}, r
+    gW2 = sum(phi(z) * g[m] for m, z in enumerate(zs))
+    gH = [dphi(z) * g[m] for m, z in enumerate(zs)]
+    gb1 = sum(gH)
+    gW1 = sum(h[..., None] * X[m] for m, h in enumerate(gH))
+    a = s[:, None] * params["W2"]
+    return {"W1": a[..., None] * gW1, "b1": a * gb1, "W2": s[:, None] * gW2, "b2": s * g.sum()}, r
 
 
 def ntk_gram(params, X, act: str = "relu"):
@@ -221,24 +229,24 @@ def spline_distance_run(keys, X, Y, G, XE, frac, tol, max_steps, widths: Sequenc
     nets = init_many(keys, widths, d, init, p1, p2)
     etas = tuple(frac * stability_limit(p, X, act, output_only) for p in nets)
     ps, steps, rmax = train(nets, etas, X, Y, tol, max_steps, act, output_only)
-    fs = [forward(p, XE, act) for p in ps]
+    fs = [forward_pointwise(p, XE, act) for p in ps]
     errs = jnp.stack([jnp.max(jnp.abs(f - G)) for f in fs])
     return errs, steps, rmax, fs[-1]
 
 
 @functools.lru_cache(maxsize=None)
-def _compiled_runs(widths: tuple, init: str, p1: float, p2: float, act: str, output_only: bool):
-    def one(keys, X, Y, G, XE, frac, tol, max_steps):
-        return spline_distance_run(keys, X, Y, G, XE, frac, tol, max_steps, widths, init, p1, p2, act,
+def _compiled_runs(widths: tuple, act: str, output_only: bool):
+    def one(keys, X, Y, G, XE, frac, tol, max_steps, code, p1, p2):
+        return spline_distance_run(keys, X, Y, G, XE, frac, tol, max_steps, widths, code, p1, p2, act,
                                    output_only)
 
-    inner = jax.vmap(one, in_axes=(0, None, None, None, None, None, None, None))
-    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0, 0, None)))
+    inner = jax.vmap(one, in_axes=(0, None, None, None, None, None, None, None, None, None, None))
+    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0, 0, None, None, None, None)))
 
 
 def spline_distance_runs(keys, X, Y, G, XE, frac, tol, max_steps, *, widths, init, p1, p2, act="relu",
                          output_only=False):
     """Batched :func:`spline_distance_run`: configurations (outer axis of X, Y, G, XE, frac, tol) x
     seeds (keys has shape (configs, seeds, widths, 2)); compiled once per static setting."""
-    f = _compiled_runs(tuple(int(w) for w in widths), init, float(p1), float(p2), act, bool(output_only))
-    return f(keys, X, Y, G, XE, frac, tol, max_steps)
+    f = _compiled_runs(tuple(int(w) for w in widths), act, bool(output_only))
+    return f(keys, X, Y, G, XE, frac, tol, max_steps, INITS.index(init), float(p1), float(p2))
