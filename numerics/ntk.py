@@ -115,50 +115,72 @@ def tangent_apply(params, g, Z, bias):
 
 # --- experiment: per-degree residual under GD on fresh points ------------------------------------
 
-def residual_projections(key, X, y, Z, fstar_Z, Phi_Z, eta, bias, m: int, steps: int):
-    """Train by GD and track, on the fresh points Z (quadrature for L^2(rho)), for every step t:
+def residual_projections(key, X, y, Z, Phi_Z, Zc, Phi_Zc, amps, mus, eta, bias, m: int, steps: int):
+    """Train by GD on (X, y) and track the residual r_t = f_t - f*, f* = sum_j A_j phi_j, for every step t.
 
-    * c[t, k] = <r_t, phi_k>_Z, the projection of the residual r_t = f_t - f* on each unit
-      harmonic phi_k (columns of Phi_Z),
-    * se_c[t, k], the standard error of that Monte-Carlo inner product,
-    * dev[t] = ||(T - T^n_{K_t}) r_t||_Z + ||rho_t||_Z / eta, with T r estimated by the quadrature
-      (1/M) sum_j K(z, z_j) r(z_j) and rho_t = r_{t+1} - r_t + eta T^n_{K_t} r_t the second-order
-      remainder of the GD step,
-    * se_T[t], the Monte-Carlo standard error of that estimate of T r_t in the L^2 norm.
+    Projections, on the large fresh set Zc (quadrature for L^2(rho)), with f*'s exact projections A_j
+    (the phi_j are orthonormal) so that only f_t is integrated numerically:
+    * c[t, j] = <f_t, phi_j>_Zc - A_j, estimating <r_t, phi_j>, and se_c[t, j] its Monte-Carlo standard error.
+    Deviations, on the fresh set Z:
+    * dev[t] = ||(T - T^n_{K_t}) r_t||_Z + ||rho_t||_Z / eta, with T r_t = T f_t - sum_j A_j mu_j phi_j
+      (phi_j eigenfunctions of T), T f_t by the quadrature (1/M) sum_j K(z, z_j) f_t(z_j), and
+      rho_t = r_{t+1} - r_t + eta T^n_{K_t} r_t the second-order remainder of the GD step;
+    * se_T[t] = sqrt(mean_{j,j'} K(z_j,z_j')^2 f_t(z_j')^2 / M), the standard error of that quadrature.
     """
-    M = Z.shape[0]
+    M, Mc = Z.shape[0], Zc.shape[0]
     d = X.shape[1]
     params = init(key, m, d)
-    KZ = ntk_gram(Z, bias=bias)
+    KZ = ntk_gram(Z, bias=bias) / M
+    KZ2 = KZ ** 2
+    fstar_Z = Phi_Z @ amps
+    Tfstar_Z = Phi_Z @ (amps * mus)
 
-    def stats(r):
-        prod = r[:, None] * Phi_Z
-        c = prod.mean(0)
-        se = prod.std(0) / jnp.sqrt(M)
-        return c, se
+    def project(params):
+        prod = forward(params, Zc)[:, None] * Phi_Zc
+        return prod.mean(0) - amps, prod.std(0) / jnp.sqrt(Mc)
 
     def step(params, _):
         fz = forward(params, Z)
         r = fz - fstar_Z
         new, g = gd_step(params, X, y, eta, bias)
         tn = -tangent_apply(params, g, Z, bias)          # T^n_{K_t} r_t on Z
-        t_pop = KZ @ r / M                               # T r_t on Z (quadrature)
-        se_T = jnp.sqrt(jnp.mean((KZ ** 2) @ (r ** 2)) / M) / jnp.sqrt(M)
-        r_next = forward(new, Z) - fstar_Z
-        rho = r_next - r + eta * tn
+        t_pop = KZ @ fz - Tfstar_Z                       # T r_t on Z
+        se_T = jnp.sqrt(jnp.sum(KZ2 @ (fz ** 2)) / M)
+        rho = forward(new, Z) - fz + eta * tn
         dev = jnp.sqrt(jnp.mean((t_pop - tn) ** 2)) + jnp.sqrt(jnp.mean(rho ** 2)) / eta
-        c, se = stats(r)
+        c, se = project(params)
         return new, (c, se, dev, se_T, jnp.sqrt(jnp.mean(r ** 2)))
 
     final, (c, se, dev, seT, rnorm) = jax.lax.scan(step, params, None, length=steps)
-    r_last = forward(final, Z) - fstar_Z
-    c_last, se_last = stats(r_last)
+    c_last, se_last = project(final)
     c = jnp.concatenate([c, c_last[None]])
     se = jnp.concatenate([se, se_last[None]])
     return c, se, dev, seT, rnorm
 
 
 residual_projections_batch = jax.jit(
-    jax.vmap(residual_projections, in_axes=(0, 0, 0, 0, 0, 0, 0, None, None, None)),
-    static_argnums=(8, 9))
-"""Batched :func:`residual_projections` over (key, X, y, Z, f*(Z), Phi(Z), eta); bias, m, steps shared."""
+    jax.vmap(residual_projections, in_axes=(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, None, None)),
+    static_argnums=(11, 12))
+"""Batched :func:`residual_projections`; the width m and the number of steps are shared."""
+
+
+# --- experiment: the discrete damped-deviations identity on the training set ---------------------
+
+def gd_trajectory(key, X, y, eta, bias, m: int, steps: int):
+    """GD on (X, y) from the antisymmetric initialisation; returns r_t = f_t(X) - y for t = 0..steps and
+    the empirical NTK Gram matrices H_t = K_{m,t}(x_i, x_j) for t = 0..steps-1."""
+    params = init(key, m, X.shape[1])
+
+    def step(params, _):
+        r = forward(params, X) - y
+        H = empirical_ntk_gram(params, X, bias=bias)
+        new, _ = gd_step(params, X, y, eta, bias)
+        return new, (r, H)
+
+    final, (rs, Hs) = jax.lax.scan(step, params, None, length=steps)
+    return jnp.concatenate([rs, (forward(final, X) - y)[None]]), Hs
+
+
+gd_trajectory_batch = jax.jit(jax.vmap(gd_trajectory, in_axes=(0, 0, 0, 0, 0, None, None)),
+                              static_argnums=(5, 6))
+"""Batched :func:`gd_trajectory`; width and step count shared."""

@@ -316,4 +316,371 @@ spectrum_sphere = Claim(
 )
 
 
-CLAIMS = (spectrum_circle, spectrum_sphere)
+# --- shared pieces of the training experiments -------------------------------------------------------
+
+def eigenvalue(dim: int, degree: int, bias: int) -> float:
+    """mu_k of the family's kernel on S^{d-1} from the spectrum closed forms (S^1 formula for d = 2)."""
+    form = CIRCLE_EIGENVALUE if dim == 2 else FUNK_HECKE_EIGENVALUE
+    return eigenvalue_float(form, dim, degree, bias)
+
+
+def parse_degrees(config: Config) -> tuple[int, ...]:
+    return tuple(int(x) for x in str(config["degrees"]).split(","))
+
+
+def parse_amplitudes(config: Config) -> tuple[float, ...]:
+    return tuple(float(x) for x in str(config["amplitudes"]).split(","))
+
+
+@functools.lru_cache(maxsize=256)
+def _data(seed: int, n: int, d_: int, M: int, J: int):
+    kx, kz, kp, kc = jax.random.split(jax.random.PRNGKey(seed), 4)
+    return (np.asarray(sphere.uniform(kx, n, d_)), np.asarray(sphere.uniform(kz, M, d_)),
+            np.asarray(sphere.uniform(kp, J, d_)), np.asarray(sphere.uniform(kc, PROJECTION_POINTS, d_)))
+
+
+PROJECTION_POINTS = 4096
+"""Size of the fresh uniform sample on which the projections <f_t, phi_k> are integrated."""
+
+
+def training_inputs(config: Config):
+    """Training inputs X (n uniform on S^{d-1}), fresh points Z (M uniform, the quadrature for T and the
+    L^2 norms), one pole per target degree, and the fresh points Zc for the projections, from the seed."""
+    return _data(int(config["seed"]), int(config["n"]), int(config["d"]), int(config["M"]),
+                 len(parse_degrees(config)))
+
+
+@functools.lru_cache(maxsize=256)
+def _lambda_max(seed: int, n: int, d_: int, M: int, J: int, bias: int) -> float:
+    X = _data(seed, n, d_, M, J)[0]
+    return float(np.linalg.eigvalsh(np.asarray(nx.ntk_gram(X, bias=bias)) / n)[-1])
+
+
+def lambda_max(config: Config) -> float:
+    """lambda_max(H/n), H_ij = K(<x_i, x_j>) the infinite-width NTK Gram matrix of the training inputs."""
+    return _lambda_max(int(config["seed"]), int(config["n"]), int(config["d"]), int(config["M"]),
+                       len(parse_degrees(config)), int(config["bias"]))
+
+
+def learning_rate(config: Config) -> float:
+    """eta = eta_frac * 2 / lambda_max(H/n)."""
+    return float(config["eta_frac"]) * 2.0 / lambda_max(config)
+
+
+def recorded_steps(config: Config) -> np.ndarray:
+    return np.unique(np.linspace(0, int(config["steps"]), RECORDED).astype(int))
+
+
+RECORDED = 41
+
+
+def t_interval_slope(x, y, level=0.95):
+    """Least-squares slope of y on x with its two-sided t-interval (n - 2 degrees of freedom)."""
+    from scipy import stats
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if x.size < 3:
+        return float("nan"), (float("-inf"), float("inf"))
+    res = stats.linregress(x, y)
+    half = stats.t.ppf(0.5 + level / 2, x.size - 2) * res.stderr
+    return float(res.slope), (float(res.slope - half), float(res.slope + half))
+
+
+# --- claim: per-degree residual decay under GD, within the damped-deviations bound -------------------
+
+LR_SIZES = {"dev": {"n": (512,), "m": (512,), "M": (1536,), "d": (3, 4), "steps": (80,)},
+            "thorough": {"n": (512, 2048), "m": (256, 1024, 4096), "M": (4096,), "d": (3, 4, 5),
+                         "steps": (400,)}}
+DEGREE_SETS = ("1,2,4", "0,1,2", "1,2,3")
+BATCH = 4
+
+
+def lr_settings(profile: Profile):
+    s = LR_SIZES[profile.scale]
+    return st.fixed_dictionaries({
+        "d": st.sampled_from(s["d"]), "n": st.sampled_from(s["n"]), "m": st.sampled_from(s["m"]),
+        "M": st.sampled_from(s["M"]), "steps": st.sampled_from(s["steps"])})
+
+
+def lr_members(setting):
+    amp = st.sampled_from((1.0, 2.0, 3.0, 5.0))
+    return st.fixed_dictionaries({
+        "bias": st.sampled_from((0, 1)), "degrees": st.sampled_from(DEGREE_SETS),
+        "eta_frac": st.floats(0.05, 1.1),
+        "amplitudes": st.tuples(amp, amp, amp).map(lambda a: ",".join(f"{x:g}" for x in a)),
+        "seed": st.integers(0, 2**16)})
+
+
+def lr_assumptions(config: Config) -> str | None:
+    """0 < eta < 2 / lambda_max(H/n); m even (antisymmetric init); three distinct degrees."""
+    if config["m"] % 2:
+        return f"m = {config['m']} is odd: the antisymmetric initialisation needs an even width"
+    degs = parse_degrees(config)
+    if len(set(degs)) != len(degs):
+        return f"degrees {degs} repeat"
+    if not 0 < config["eta_frac"] < 1:
+        return (f"eta = {config['eta_frac']:.3g} x 2/lambda_max(H/n) is at or past the stability limit "
+                f"2/lambda_max = {2 / lambda_max(config):.4g}")
+    return None
+
+
+def harmonics(config: Config, points, poles) -> np.ndarray:
+    """phi_j(x) = sqrt(N(d, k_j)) P_{k_j}^{(d)}(<x, pole_j>), one column per target degree."""
+    dim = int(config["d"])
+    return np.stack([np.asarray(sphere.unit_zonal_harmonic(kk, dim, points, poles[j]))
+                     for j, kk in enumerate(parse_degrees(config))], 1)
+
+
+def damped_deviation_bound(mu_k: float, eta_: float, dev, se_T, se_c, c0_se) -> np.ndarray:
+    """B(t) = sum_{s<t} |1 - eta mu|^{t-1-s} eta (D_s + 3 se_T,s) + 3 se_c(t) + 3 |1 - eta mu|^t se_c(0)."""
+    q = abs(1.0 - eta_ * mu_k)
+    B = np.zeros(len(dev) + 1)
+    for s_ in range(len(dev)):
+        B[s_ + 1] = q * B[s_] + eta_ * (dev[s_] + 3.0 * se_T[s_])
+    tt = np.arange(len(dev) + 1)
+    return B + 3.0 * np.asarray(se_c) + 3.0 * q**tt * c0_se
+
+
+def measure_learning_rates(configs, keys) -> list[Measurement]:
+    """GD on the two-layer network; projections of the residual on each target harmonic, measured in
+    L^2(rho) on M fresh points, normalised by their initial value, and the damped-deviations bound."""
+    c0 = configs[0]
+    etas = []
+    padded = list(configs) + [c0] * (BATCH - len(configs))   # one compiled shape per (d, n, m, M, steps)
+    keys = list(keys) + [keys[0]] * (BATCH - len(configs))
+    args = []
+    for config in padded:
+        X, Z, poles, Zc = training_inputs(config)
+        amps = np.array(parse_amplitudes(config))
+        mus = np.array([eigenvalue(int(config["d"]), kk, int(config["bias"])) for kk in parse_degrees(config)])
+        etas.append(learning_rate(config))
+        args.append((X, harmonics(config, X, poles) @ amps, Z, harmonics(config, Z, poles), Zc,
+                     harmonics(config, Zc, poles), amps, mus))
+    stacked = [jnp.asarray(np.stack(a)) for a in zip(*args)]
+    c, se, dev, seT, rnorm = nx.residual_projections_batch(
+        jnp.stack(keys), *stacked, jnp.asarray(etas), jnp.asarray([float(cf["bias"]) for cf in padded]),
+        int(c0["m"]), int(c0["steps"]))
+    c, se, dev, seT, rnorm = (np.asarray(a) for a in (c, se, dev, seT, rnorm))
+    idx = recorded_steps(c0)
+    out = []
+    for i, config in enumerate(configs):
+        if not np.all(np.isfinite(c[i])) or rnorm[i].max() > 1e3 * rnorm[i][0]:
+            out.append(Measurement(value=np.full((len(idx), 3), np.nan),
+                                   scope="gradient descent diverged at this width (empirical lambda_max past 2/eta)"))
+            continue
+        value, bound, fitted, curves = [], [], {}, {}
+        for j, kk in enumerate(parse_degrees(config)):
+            mu_k = eigenvalue(int(config["d"]), kk, int(config["bias"]))
+            cj = c[i][:, j]
+            B = damped_deviation_bound(mu_k, etas[i], dev[i], seT[i], se[i][:, j], se[i][0, j])
+            value.append(cj[idx] / cj[0])
+            bound.append(B[idx] / abs(cj[0]))
+            tt = np.arange(len(cj))
+            keep = np.abs(cj) > np.maximum(0.2 * abs(cj[0]), 5 * se[i][:, j])
+            keep &= np.cumprod(keep).astype(bool)
+            slope, (lo, hi) = t_interval_slope(tt[keep], np.log(np.abs(cj[keep])))
+            q = 1.0 - etas[i] * mu_k
+            to_mu = (lambda s_: (1.0 - math.exp(s_)) / etas[i]) if q > 0 else (lambda s_: float("nan"))
+            fitted[f"rate_degree_{kk}"] = {
+                "value": -slope, "interval": [-hi, -lo], "predicted": -math.log(abs(q)) if q != 0 else float("inf"),
+                "mu_k": mu_k, "mu_hat": to_mu(slope), "mu_hat_interval": [to_mu(hi), to_mu(lo)],
+                "steps_fitted": int(keep.sum())}
+            curves[f"degree_{kk}"] = (cj[idx] / cj[0]).tolist()
+        out.append(Measurement(value=np.array(value).T, fitted=fitted,
+                               series={**curves, "t": idx.tolist(), "eta": etas[i],
+                                       "bound": np.array(bound).T.tolist(),
+                                       "deviation_max": float(dev[i].max())}))
+    return out
+
+
+def predict_filter(closed_form, config: Config) -> np.ndarray:
+    """(1 - eta mu_k)^t at the recorded steps, one column per target degree; mu_k from the spectrum."""
+    f = sympy.lambdify((eta, mu, t), closed_form, "numpy")
+    idx = recorded_steps(config).astype(float)
+    e = learning_rate(config)
+    cols = [np.broadcast_to(f(e, eigenvalue(int(config["d"]), kk, int(config["bias"])), idx), idx.shape)
+            for kk in parse_degrees(config)]
+    return np.stack(cols, 1)
+
+
+def _bound_error(predicted, measurement: Measurement, config: Config) -> float:
+    p = np.asarray(predicted, float)
+    v = np.asarray(measurement.value, float)
+    B = np.asarray(measurement.series["bound"], float)
+    if p.shape != v.shape or not np.all(np.isfinite(v)):
+        return float("inf")
+    return float(np.max(np.abs(v - p) / B))
+
+
+def _one(predicted, measurement, config):
+    return 1.0
+
+
+DAMPED_REASON = (
+    "The theorem's own bound (damped deviations, discrete time): |<r_t,phi_k> - (1 - eta mu_k)^t <r_0,phi_k>| "
+    "<= sum_{s<t} |1 - eta mu_k|^{t-1-s} (eta ||(T - T^n_{K_s}) r_s|| + ||rho_s||), rho_s the GD step's "
+    "second-order remainder. The norms are measured in L^2 on M fresh uniform points; T r_s = T f_s - "
+    "sum_j A_j mu_j phi_j with T f_s by the quadrature (1/M) sum_j K(z, z_j) f_s(z_j), to whose norm 3 of its "
+    "Monte-Carlo standard errors are added; <r_t, phi_k> = <f_t, phi_k> - A_k is integrated on 4096 fresh "
+    "points and 3 standard errors of it (at t and at 0) are added (3 sigma, CLT). The error is the largest "
+    "ratio of the deviation to this bound over degrees and recorded steps; the claim holds when it is <= 1.")
+
+
+def _plot_residual_curves(records, ax):
+    """Per-degree <r_t,phi_k>/<r_0,phi_k> (dots) against (1 - eta mu_k)^t (lines), a few configurations."""
+    shown = 0
+    for r in records:
+        if r["status"] not in ("pass", "fail") or not r.get("series") or shown >= 3:
+            continue
+        tt = np.asarray(r["series"]["t"], float)
+        pred = np.asarray(r["predicted"], float)
+        for j, kk in enumerate(parse_degrees(r["config"])):
+            line, = ax.plot(tt, np.asarray(r["series"][f"degree_{kk}"]), "o", ms=2)
+            ax.plot(tt, pred[:, j], "-", lw=0.8, color=line.get_color(),
+                    label=f"k={kk}, d={r['config']['d']}" if shown == 0 else None)
+        shown += 1
+    ax.set_xlabel("GD step t")
+    ax.set_ylabel("<r_t, phi_k> / <r_0, phi_k>  (line: (1 - eta mu_k)^t)")
+    ax.legend(fontsize=6)
+
+
+learning_rates = Claim(
+    id="ntk.learning_rates",
+    statement=(
+        "Under gradient descent on the MSE the projection of the residual onto a degree-k spherical harmonic "
+        "(in L^2 of the uniform data distribution) decays like (1 - eta mu_k)^t ~ e^{-eta mu_k t}, with mu_k the "
+        "eigenvalue of T_K, up to the damped deviations sum_s (1 - eta mu_k)^{t-1-s} eta ||(T - T^n_{K_s}) r_s||, "
+        "which are damped most for the large eigenvalues. Both regimes: n = m here on dev, n < m and n > m on "
+        "thorough. " + PARAMETRISATION),
+    source=(f"{BOWMAN}, abstract ('the network learns eigenfunctions of an integral operator T_K^infty ... at "
+            "rates corresponding to their eigenvalues', 'Damped Deviations'); the discrete-time form of the bound "
+            "and its terms [derived] (THEORY.md sec. 1)"),
+    closed_form=GD_FILTER,
+    symbols={"eta": "learning rate", "mu": "eigenvalue mu_k of T_K (closed form of ntk.spectrum_*)",
+             "t": "GD step"},
+    predict=predict_filter,
+    measure=measure_learning_rates,
+    configurations=lambda profile: batches(lr_settings(profile), lr_members, min_size=BATCH, max_size=BATCH),
+    assumptions=lr_assumptions,
+    agreement=Agreement(name="max_{k,t} |deviation| / damped-deviations bound", error=_bound_error,
+                        tolerance=_one, reason=DAMPED_REASON),
+    plot=_plot_residual_curves,
+    max_examples={"dev": 6, "ci": 6},
+)
+
+
+# --- claim: the discrete damped-deviations identity at round-off ---------------------------------------
+
+lam, tau = sympy.symbols("lambda tau", nonnegative=True)
+DAMPING = (1 - eta * lam) ** tau
+"""(1 - eta lambda_i)^tau: GD's factor on the i-th eigendirection of H/n after tau steps."""
+
+IDENTITY_SIZES = {"dev": {"n": (32, 64), "m": (64, 256), "d": (3, 5), "steps": (60,)},
+                  "thorough": {"n": (32, 64, 128), "m": (64, 256, 1024), "d": (3, 5, 10), "steps": (200,)}}
+
+
+def identity_settings(profile: Profile):
+    s = IDENTITY_SIZES[profile.scale]
+    return st.fixed_dictionaries({k_: st.sampled_from(v) for k_, v in s.items()})
+
+
+def identity_members(setting):
+    return st.fixed_dictionaries({
+        "bias": st.sampled_from((0, 1)), "degrees": st.sampled_from(DEGREE_SETS),
+        "amplitudes": st.tuples(*[st.sampled_from((1.0, 3.0, 5.0))] * 3).map(lambda a: ",".join(f"{x:g}" for x in a)),
+        "eta_frac": st.floats(0.05, 1.1), "seed": st.integers(0, 2**16)})
+
+
+def _identity_inputs(config: Config):
+    cfg = {**config, "M": 1}
+    X, _, poles, _ = training_inputs(cfg)
+    y = harmonics(cfg, X, poles) @ np.array(parse_amplitudes(cfg))
+    return X, y, learning_rate(cfg), jax.random.PRNGKey(int(config["seed"]) + 1)
+
+
+def _identity_trajectories(configs):
+    inputs = [_identity_inputs(c) for c in configs]
+    rs, Hs = nx.gd_trajectory_batch(
+        jnp.stack([i[3] for i in inputs]), jnp.asarray(np.stack([i[0] for i in inputs])),
+        jnp.asarray(np.stack([i[1] for i in inputs])), jnp.asarray([i[2] for i in inputs]),
+        jnp.asarray([float(c["bias"]) for c in configs]), int(configs[0]["m"]), int(configs[0]["steps"]))
+    return np.asarray(rs), np.asarray(Hs), inputs
+
+
+def identity_assumptions(config: Config) -> str | None:
+    if not 0 < config["eta_frac"] < 1:
+        return (f"eta = {config['eta_frac']:.3g} x 2/lambda_max(H/n) is at or past the stability limit "
+                f"2/lambda_max(H/n)")
+    if config["m"] % 2:
+        return "odd width"
+    return None
+
+
+def measure_final_residual(configs, keys) -> list[Measurement]:
+    """r_T = f_T(X) - y on the training set after T GD steps (JAX, vmapped)."""
+    rs, _, _ = _identity_trajectories(configs)
+    out = []
+    for r in rs:
+        norms = np.linalg.norm(r, axis=1)
+        scope = None
+        if not np.all(np.isfinite(norms)) or norms.max() > 1e3 * norms[0]:
+            scope = "gradient descent diverged at this width (empirical lambda_max(H_s/n) past 2/eta)"
+        out.append(Measurement(value=r[-1], scope=scope, series={"max_residual_norm": float(np.max(norms))}))
+    return out
+
+
+def predict_damped_deviations(closed_form, config: Config) -> np.ndarray:
+    """(I - eta H/n)^T r_0 + sum_{s<T} (I - eta H/n)^{T-1-s} delta_s, in the eigenbasis H/n = U diag(lambda) U^T
+    of the infinite-width Gram matrix H_ij = K(<x_i, x_j>), with the damping factor from the closed form and
+    delta_s = eta (H - H_s)/n r_s + rho_s, rho_s = r_{s+1} - r_s + eta H_s r_s / n, from the GD trajectory."""
+    rs, Hs, inputs = _identity_trajectories([config])
+    r, H_t = rs[0], Hs[0]
+    X, _, eta_, _ = inputs[0]
+    n = X.shape[0]
+    H = np.asarray(nx.ntk_gram(X, bias=float(config["bias"]))) / n
+    lam_, U = np.linalg.eigh(H)
+    f = sympy.lambdify((eta, lam, tau), closed_form, "numpy")
+    T = r.shape[0] - 1
+    out = U @ (np.broadcast_to(f(eta_, lam_, float(T)), lam_.shape) * (U.T @ r[0]))
+    for s_ in range(T):
+        rho = r[s_ + 1] - r[s_] + eta_ * (H_t[s_] / n) @ r[s_]
+        delta = eta_ * (H - H_t[s_] / n) @ r[s_] + rho
+        out = out + U @ (np.broadcast_to(f(eta_, lam_, float(T - 1 - s_)), lam_.shape) * (U.T @ delta))
+    return out
+
+
+def identity_tolerance(predicted, measurement: Measurement, config: Config) -> float:
+    """64 (T + 1) n eps max_t ||r_t|| (1 + eta lambda_max).
+
+    The right side is a sum of T + 1 terms, each two products with the orthogonal eigenvector matrix U
+    (rounding <= n eps |U||v| per entry, Higham sec. 3.5), a power (1 - eta lambda)^k of a number in
+    (-1, 1) (relative error <= k eps, bounded by the factor T) and the deviation delta_s, itself a difference
+    of GD iterates of size <= (1 + eta lambda_max) max_t ||r_t||, with eta lambda_max = 2 eta_frac;
+    64 covers the constants."""
+    n, T = int(config["n"]), int(config["steps"])
+    scale = float(measurement.series["max_residual_norm"])
+    return 64.0 * (T + 1) * n * FLOAT64_EPS * scale * (1 + 2 * config["eta_frac"])
+
+
+damped_deviations_identity = Claim(
+    id="ntk.damped_deviations_identity",
+    statement=(
+        "Discrete damped deviations: for GD with step eta on the training set, r_T = (I - eta H/n)^T r_0 + "
+        "sum_{s<T} (I - eta H/n)^{T-1-s} [eta (H - H_s)/n r_s + rho_s], with H the infinite-width NTK Gram "
+        "matrix, H_s the empirical NTK Gram matrix at step s and rho_s the second-order remainder of the step; "
+        "deviations of the kernel enter damped by (1 - eta lambda_i)^{T-1-s} in the i-th eigendirection of H. "
+        + PARAMETRISATION),
+    source=(f"{BOWMAN}, the 'Damped Deviations' equation (continuous time, variation of constants); the "
+            "discrete-time form [derived] (THEORY.md sec. 1)"),
+    closed_form=DAMPING,
+    symbols={"eta": "learning rate", "lambda": "eigenvalue of H/n", "tau": "number of steps the term is damped"},
+    predict=predict_damped_deviations,
+    measure=measure_final_residual,
+    configurations=lambda profile: batches(identity_settings(profile), identity_members, min_size=1, max_size=6),
+    assumptions=identity_assumptions,
+    agreement=max_abs_error(identity_tolerance, reason=identity_tolerance.__doc__,
+                            name="max_i |r_T - damped-deviations right side|"),
+    max_examples={"dev": 10, "ci": 10},
+)
+
+
+CLAIMS = (spectrum_circle, spectrum_sphere, learning_rates, damped_deviations_identity)
