@@ -218,35 +218,67 @@ def init_many(keys, widths: Sequence[int], d: int, init: str, p1: float, p2: flo
     return tuple(init_asi(k, int(n), d, init, p1, p2) for k, n in zip(keys, widths))
 
 
-def spline_distance_run(keys, X, Y, G, XE, frac, tol, max_steps, widths: Sequence[int], init: str,
-                        p1: float, p2: float, act: str = "relu", output_only: bool = False):
-    """One run per width from one key each: train on (X, Y) at ``frac`` of each network's
-    stability limit until max_j |r_j| <= tol, then sup over the grid XE of |f - G|.
+def sample_asi_numpy(seed: int, n: int, d: int, init: str, p1: float, p2: float):
+    """The ASI parameters of :func:`init_asi`, drawn with NumPy from an integer seed (kept out of
+    the compiled training loop: one compilation then serves every law and seed)."""
+    rng = np.random.default_rng(seed)
+    if init == "gaussian":
+        W, b = p1 * rng.standard_normal((n, d)), p2 * rng.standard_normal(n)
+        w2, b2 = p1 * rng.standard_normal(n), p2 * rng.standard_normal()
+    else:
+        b, b2 = rng.uniform(-p2, p2, n), rng.uniform(-p2, p2)
+        if init == "binary":
+            W, w2 = rng.choice([-1.0, 1.0], (n, d)), rng.choice([-1.0, 1.0], n)
+        elif init == "uniform":
+            W, w2 = rng.uniform(-p1, p1, (n, d)), rng.uniform(-p1, p1, n)
+        elif init == "sphere":
+            g = rng.standard_normal((n, d))
+            W, w2 = g / np.linalg.norm(g, axis=1, keepdims=True), rng.uniform(-1.0, 1.0, n)
+        else:
+            raise ValueError(f"unknown initialisation {init!r}; choose from {', '.join(INITS)}")
+    two = lambda a: np.stack([a, a])
+    return {"W1": two(W), "b1": two(b), "W2": two(w2 / np.sqrt(n)), "b2": two(np.asarray(b2 / np.sqrt(n)))}
 
-    Returns (sup errors per width, steps, final max |r_j| per width, f of the widest net on XE).
+
+def stack_nets(seeds, widths: Sequence[int], d: int, init: str, p1: float, p2: float):
+    """Initial networks for seeds of shape (configs, runs, widths): a tuple over widths of
+    parameter dicts with leading axes (configs, runs)."""
+    seeds = np.asarray(seeds)
+    nets = []
+    for k, n in enumerate(widths):
+        per = [[sample_asi_numpy(int(seeds[i, j, k]), int(n), d, init, p1, p2) for j in range(seeds.shape[1])]
+               for i in range(seeds.shape[0])]
+        nets.append({name: jnp.asarray(np.stack([np.stack([p[name] for p in row]) for row in per]))
+                     for name in per[0][0]})
+    return tuple(nets)
+
+
+def spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act: str = "relu", output_only: bool = False):
+    """Networks (one per width) trained on (X, Y) at ``frac`` of each one's stability limit until
+    max_j |r_j| <= tol (or max_steps), then f on the grid XE and sup_XE |f - G|.
+
+    Returns (sup errors per width, steps, final max |r_j| per width, f on XE per width).
     """
-    d = X.shape[1]
-    nets = init_many(keys, widths, d, init, p1, p2)
     etas = tuple(frac * stability_limit(p, X, act, output_only) for p in nets)
     ps, steps, rmax = train(nets, etas, X, Y, tol, max_steps, act, output_only)
-    fs = [forward_pointwise(p, XE, act) for p in ps]
-    errs = jnp.stack([jnp.max(jnp.abs(f - G)) for f in fs])
-    return errs, steps, rmax, fs[-1]
+    fs = jnp.stack([forward_pointwise(p, XE, act) for p in ps])
+    errs = jnp.max(jnp.abs(fs - G[None, :]), axis=1)
+    return errs, steps, rmax, fs
 
 
 @functools.lru_cache(maxsize=None)
-def _compiled_runs(widths: tuple, act: str, output_only: bool):
-    def one(keys, X, Y, G, XE, frac, tol, max_steps, code, p1, p2):
-        return spline_distance_run(keys, X, Y, G, XE, frac, tol, max_steps, widths, code, p1, p2, act,
-                                   output_only)
+def _compiled_runs(act: str, output_only: bool):
+    def one(nets, X, Y, G, XE, frac, tol, max_steps):
+        return spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act, output_only)
 
-    inner = jax.vmap(one, in_axes=(0, None, None, None, None, None, None, None, None, None, None))
-    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0, 0, None, None, None, None)))
+    inner = jax.vmap(one, in_axes=(0, None, None, None, None, None, None, None))
+    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0, 0, None)))
 
 
-def spline_distance_runs(keys, X, Y, G, XE, frac, tol, max_steps, *, widths, init, p1, p2, act="relu",
+def spline_distance_runs(seeds, X, Y, G, XE, frac, tol, max_steps, *, widths, init, p1, p2, act="relu",
                          output_only=False):
     """Batched :func:`spline_distance_run`: configurations (outer axis of X, Y, G, XE, frac, tol) x
-    seeds (keys has shape (configs, seeds, widths, 2)); compiled once per static setting."""
-    f = _compiled_runs(tuple(int(w) for w in widths), act, bool(output_only))
-    return f(keys, X, Y, G, XE, frac, tol, max_steps, INITS.index(init), float(p1), float(p2))
+    runs; ``seeds`` (configs, runs, widths) are the integer seeds of the initial networks."""
+    d = X.shape[-1]
+    nets = stack_nets(seeds, widths, d, init, p1, p2)
+    return _compiled_runs(act, bool(output_only))(nets, X, Y, G, XE, frac, tol, max_steps)
