@@ -83,12 +83,17 @@ def init_asi(key, n: int, d: int, init: str, p1: float, p2: float):
     return {"W1": two(W1), "b1": two(b1), "W2": two(W2), "b2": two(b2)}
 
 
+def _combine(v):
+    """sum_c s_c v_c = (sqrt2/2)(v_1 - v_2), written as a difference so that equal copies give 0 exactly."""
+    return SIGNS[0] * (v[0] - v[1])
+
+
 def forward(params, X, act: str = "relu"):
     """f(x_j) for inputs X of shape (M, d)."""
     phi, _ = activation(act)
     z = jnp.einsum("cnd,md->cnm", params["W1"], X) + params["b1"][..., None]
     out = jnp.einsum("cn,cnm->cm", params["W2"], phi(z)) + params["b2"][:, None]
-    return SIGNS @ out
+    return _combine(out)
 
 
 def forward_pointwise(params, XE, act: str = "relu"):
@@ -98,7 +103,7 @@ def forward_pointwise(params, XE, act: str = "relu"):
 
     def one(xe):
         z = jnp.einsum("cnd,d->cn", params["W1"], xe) + params["b1"]
-        return jnp.sum(params["W2"] * phi(z), axis=1) @ s + s @ params["b2"]
+        return _combine(jnp.sum(params["W2"] * phi(z), axis=1) + params["b2"])
 
     return jax.lax.map(one, XE)
 
@@ -115,7 +120,7 @@ def gradients(params, X, Y, act: str = "relu"):
     M = X.shape[0]
     s = jnp.asarray(SIGNS)
     zs = [jnp.einsum("cnd,d->cn", params["W1"], X[m]) + params["b1"] for m in range(M)]
-    f = jnp.stack([jnp.sum(params["W2"] * phi(z), axis=1) @ s for z in zs]) + s @ params["b2"]
+    f = jnp.stack([_combine(jnp.sum(params["W2"] * phi(z), axis=1) + params["b2"]) for z in zs])
     r = f - Y
     g = r / M
     gW2 = sum(phi(z) * g[m] for m, z in enumerate(zs))

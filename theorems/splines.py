@@ -53,12 +53,20 @@ def curvature_density(p_WB: sympy.Expr) -> sympy.Expr:
     """zeta(x) = int_R |W|^3 p_{W,B}(W, -W x) dW for a joint density p_{W,B}(W, B) (Prop. 14).
 
     The integral is split at W = 0 into int_0^inf w^3 [p(w, -w x) + p(-w, w x)] dw and handed to
-    SymPy; this works for densities SymPy can integrate against w^3 (Gaussian and other
+    SymPy, separately for x = t > 0 and x = -t < 0 (SymPy's antiderivatives take square roots of
+    x^2); this works for densities SymPy can integrate against w^3 (Gaussian, Laplace and other
     exponential families, say).
     """
-    integrand = _w**3 * (p_WB.subs({W: _w, B: -_w * x}, simultaneous=True)
-                         + p_WB.subs({W: -_w, B: _w * x}, simultaneous=True))
-    return sympy.simplify(sympy.integrate(sympy.expand(integrand), (_w, 0, sympy.oo), conds="none"))
+    def half(sign):
+        xx = sign * _t
+        integrand = _w**3 * (p_WB.subs({W: _w, B: -_w * xx}, simultaneous=True)
+                             + p_WB.subs({W: -_w, B: _w * xx}, simultaneous=True))
+        return sympy.simplify(sympy.integrate(sympy.expand(integrand), (_w, 0, sympy.oo), conds="none"))
+
+    pos, neg = half(1), half(-1)
+    if sympy.simplify(pos - neg) == 0:
+        return sympy.simplify(pos.subs(_t, sympy.Abs(x)).subs(sympy.Abs(x) ** 2, x**2))
+    return sympy.Piecewise((neg.subs(_t, -x), x < 0), (pos.subs(_t, x), True))
 
 
 def curvature_density_uniform_bias(p_W: sympy.Expr, w_max: sympy.Expr, b_half_width: sympy.Expr) -> sympy.Expr:

@@ -1,0 +1,182 @@
+"""The spline family: each claim holds, and planted wrong versions are caught."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import sympy
+from scipy import integrate
+
+import theorems
+from numerics import shallow as nx
+from numerics import splines as nsp
+from theorems import splines
+
+x, sigma_w, sigma_b, a_w, a_b = splines.x, splines.sigma_w, splines.sigma_b, splines.a_w, splines.a_b
+
+
+def test_zeta_derivations_are_the_printed_forms_of_theorem_2():
+    printed = 2 * sigma_w**3 * sigma_b**3 / (sympy.pi * (sigma_b**2 + x**2 * sigma_w**2) ** 2)
+    assert sympy.simplify(splines.ZETA_GAUSSIAN - printed) == 0
+    binary = splines.ZETA_BINARY.subs(a_b, 2)
+    assert [binary.subs(x, v) for v in (-2, 0, sympy.Rational(3, 2), 3)] == [sympy.Rational(1, 4)] * 3 + [0]
+    uniform = splines.ZETA_UNIFORM.subs({a_w: 1, a_b: 2})
+    assert {sympy.nsimplify(uniform.subs(x, v)) for v in (-2, -1, sympy.Rational(1, 10), 2)} == {
+        sympy.Rational(1, 16)}  # a_w^3 / (8 a_b), constant on [-a_b/a_w, a_b/a_w]
+    assert sympy.nsimplify(uniform.subs(x, 4)) == sympy.Rational(1, 256)  # a_b^3 / (8 a_w x^4) outside
+
+
+def test_zeta_of_a_user_density_matches_quadrature():
+    W, B = splines.W, splines.B
+    laplace_w = sympy.exp(-sympy.Abs(W)) / 2
+    p = laplace_w * sympy.exp(-B**2 / 2) / sympy.sqrt(2 * sympy.pi)
+    zeta = sympy.lambdify(x, splines.curvature_density(p), "numpy")
+    for v in (0.7, -1.3, 1.9):  # the closed form has a removable singularity at x = 0
+        ref, _ = integrate.quad(lambda w: abs(w) ** 3 * np.exp(-abs(w)) / 2 * np.exp(-(w * v) ** 2 / 2)
+                                / np.sqrt(2 * np.pi), -np.inf, np.inf, epsabs=1e-13)
+        assert abs(float(zeta(v)) - ref) < 1e-10
+
+
+def test_breakpoint_kernel_is_the_output_layer_kernel():
+    """K from zeta equals E[relu(W x + B) relu(W x' + B)] up to Monte Carlo error."""
+    config = {"init": "gaussian", "p1": 1.0, "p2": 0.5}
+    ker = splines.kernel_for(splines.ZETA, config)
+    xs = np.array([-2.0, -0.4, 1.1, 2.0])
+    rng = np.random.default_rng(0)
+    Wd, Bd = rng.standard_normal(2**21), 0.5 * rng.standard_normal(2**21)
+    F = np.maximum(Wd[:, None] * xs + Bd[:, None], 0.0)
+    terms = F[:, :, None] * F[:, None, :]
+    se = terms.std(axis=0) / np.sqrt(Wd.size)
+    assert np.all(np.abs(ker(xs, xs) - terms.mean(axis=0)) < 5 * se + 1e-12)
+
+
+def test_weighted_spline_second_derivative_is_zeta_times_piecewise_linear():
+    """g*'' / zeta is linear between the knots and vanishes outside them (natural conditions)."""
+    config = {"init": "gaussian", "p1": 1.0, "p2": 0.5, "M": 5, "data_seed": 3}
+    xs, ys = splines.dataset(config)
+    ker = splines.kernel_for(splines.ZETA, config)
+    grid = np.linspace(-3, 3, 601)
+    g, _ = nsp.weighted_spline(ker, xs, ys, grid)
+    h = grid[1] - grid[0]
+    d2 = (g[2:] - 2 * g[1:-1] + g[:-2]) / h**2
+    m = d2 / splines.zeta_function(splines.ZETA, config)(grid[1:-1])
+    outside = (grid[1:-1] < xs.min() - 2 * h) | (grid[1:-1] > xs.max() + 2 * h)
+    assert np.max(np.abs(m[outside])) < 1e-4 * np.max(np.abs(m))
+    inner = (grid[1:-1] > xs[1] + 2 * h) & (grid[1:-1] < xs[2] - 2 * h)
+    coef = np.polyfit(grid[1:-1][inner], m[inner], 1)
+    assert np.max(np.abs(np.polyval(coef, grid[1:-1][inner]) - m[inner])) < 1e-3 * np.max(np.abs(m))
+
+
+def _small_net():
+    return {k: jnp.asarray(v) for k, v in nx.sample_asi_numpy(1, 7, 1, "gaussian", 1.0, 1.0).items()}
+
+
+def test_hand_written_gradients_and_ntk_match_autodiff():
+    params = _small_net()
+    params["W2"] = params["W2"].at[1].add(0.1)  # break the ASI symmetry so f != 0
+    X = jnp.array([[-1.5], [0.2], [1.7]])
+    Y = jnp.array([0.3, -0.4, 1.0])
+
+    def loss(p):
+        return 0.5 * jnp.mean((nx.forward(p, X) - Y) ** 2)
+
+    grads, _ = nx.gradients(params, X, Y)
+    auto = jax.grad(loss)(params)
+    for k in params:
+        np.testing.assert_allclose(grads[k], auto[k], rtol=1e-12, atol=1e-14)
+    J = jax.jacrev(lambda p: nx.forward(p, X))(params)
+    flat = jnp.concatenate([J[k].reshape(3, -1) for k in params], axis=1)
+    np.testing.assert_allclose(nx.ntk_gram(params, X), flat @ flat.T, rtol=1e-12)
+
+
+def test_asi_network_is_zero_at_initialisation():
+    params = _small_net()
+    assert float(jnp.max(jnp.abs(nx.forward(params, jnp.linspace(-3, 3, 11)[:, None])))) == 0.0
+
+
+def test_natural_spline_record_agrees_at_round_off():
+    config = {"init": "uniform", "p1": 1.0, "p2": 2.0, "M": 6, "data_seed": 5, "trend": 4.0, "offset": -1.0}
+    (rec,) = theorems.evaluate_batch(splines.natural_spline, [config], seed=0)
+    assert rec["status"] == "pass", rec
+    assert rec["error"] < 1e-10
+
+
+def test_rate_assumption_rejects_step_past_stability_limit():
+    config = {"init": "uniform", "p1": 1.0, "p2": 2.0, "M": 3, "scale": "dev", "data_seed": 1, "trend": 0.0,
+              "offset": 0.0, "frac": 1.05, "init_seed": 0}
+    reason = splines.spline_rate.assumptions(config)
+    assert reason is not None and "2M/lambda_max" in reason
+    (rec,) = theorems.evaluate_batch(splines.spline_rate, [config], seed=0)
+    assert rec["status"] == "out_of_scope"
+
+
+def test_affine_adjustment_is_independent_of_a_linear_trend():
+    base = {"init": "gaussian", "p1": 1.0, "p2": 1.0, "M": 4, "data_seed": 2}
+    _, g0, y0 = splines.limit_function(splines.ZETA, {**base, "trend": 0.0, "offset": 0.0})
+    _, g1, y1 = splines.limit_function(splines.ZETA, {**base, "trend": 7.0, "offset": -3.0})
+    np.testing.assert_allclose(y0, y1, atol=1e-9)
+    np.testing.assert_allclose(g0, g1, atol=1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("claim", [splines.curvature_density_mc, splines.natural_spline])
+def test_exact_claims_hold_on_dev_profile(dev, claim):
+    result = theorems.run_claim(claim, dev, seed=0)
+    assert result["verdict"] == theorems.HOLDS
+    assert result["examples"]["pass"] >= 20
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrong", [
+    # Theorem 2 (a) with the square missing in the denominator
+    sympy.Tuple(2 * sigma_w**3 * sigma_b**3 / (sympy.pi * (sigma_b**2 + x**2 * sigma_w**2)), splines.ZETA_BINARY,
+                splines.ZETA_UNIFORM),
+    # the uniform law's constant off by the factor 2 of a one-sided integral
+    sympy.Tuple(splines.ZETA_GAUSSIAN, splines.ZETA_BINARY, splines.ZETA_UNIFORM / 2),
+])
+def test_wrong_zeta_is_falsified(dev, wrong):
+    result = theorems.run_claim(splines.curvature_density_mc.with_closed_form(wrong), dev, seed=0)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert result["counterexample"]
+    assert result["worst"]["error"] > result["worst"]["tolerance"]
+
+
+@pytest.mark.slow
+def test_non_constant_zeta_is_not_the_natural_spline(dev):
+    """The Gaussian zeta planted for the uniform and binary laws gives a weighted spline, which
+    SciPy's natural cubic spline tells apart."""
+    g = splines.ZETA_GAUSSIAN.subs({sigma_w: 1, sigma_b: 1})
+    wrong = sympy.Tuple(splines.ZETA_GAUSSIAN, g, g)
+    result = theorems.run_claim(splines.natural_spline.with_closed_form(wrong), dev, seed=0)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert result["worst"]["error"] > 1e3 * result["worst"]["tolerance"]
+
+
+@pytest.mark.slow
+def test_rate_holds_on_dev_profile(dev):
+    result = theorems.run_claim(splines.spline_rate, dev, seed=0)
+    assert result["verdict"] == theorems.HOLDS
+    assert result["examples"]["pass"] >= 20
+    slopes = [f["value"] for f in result["fitted"]["slope"]]
+    assert all(-0.75 < s < -0.3 for s in slopes)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("planted", ["slope -1/3", "plain spline", "no affine adjustment"])
+def test_wrong_limits_and_rates_are_falsified(dev, planted):
+    if planted == "slope -1/3":
+        claim = splines.spline_rate.with_closed_form(sympy.Rational(-1, 3))
+    elif planted == "plain spline":
+        # constant zeta for the Gaussian law: the unweighted natural spline where the weighted one is due
+        claim = splines.rate_claim(zeta_form=sympy.Tuple(sympy.Integer(1), splines.ZETA_BINARY, splines.ZETA_UNIFORM),
+                                   inits=("gaussian",))
+    else:
+        # train on the raw data and compare with the weighted spline through it
+        claim = splines.rate_claim(adjust=False)
+    result = theorems.run_claim(claim, dev, seed=0)
+    assert result["verdict"] == theorems.FALSIFIED
+    worst = result["worst"]
+    assert worst["status"] == "fail" and worst["error"] > worst["tolerance"]
+    assert result["counterexample"]
+    if planted != "slope -1/3":
+        assert worst["measured"] > -0.2, "the distance to the wrong limit stops falling"
