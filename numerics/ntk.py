@@ -92,6 +92,19 @@ def empirical_ntk_gram(params, X, Z=None, bias=0.0):
     return (feat + (X @ Z.T + bias) * gate) / m
 
 
+def empirical_ntk_gram_numpy(rng: np.random.Generator, X: np.ndarray, m: int, bias=0.0) -> np.ndarray:
+    """The empirical NTK Gram matrix K_m(x_i, x_j) at a fresh antisymmetric initialisation of width m (b = 0),
+    in NumPy: (1/m) [relu(X W^T) relu(X W^T)^T + (X X^T + bias) * (1{X W^T > 0} diag(a^2) 1{X W^T > 0}^T)];
+    the antisymmetric pairs share w_l and a_l^2, so m/2 independent neurons each counted twice."""
+    half = m // 2
+    w = rng.standard_normal((half, X.shape[1]))
+    a2 = rng.standard_normal(half) ** 2
+    pre = X @ w.T
+    feat = np.maximum(pre, 0.0)
+    gate = (pre > 0).astype(np.float64)
+    return 2.0 * (feat @ feat.T + (X @ X.T + bias) * ((gate * a2) @ gate.T)) / m
+
+
 def _mask(bias):
     return {"a": 1.0, "W": 1.0, "b": bias}
 

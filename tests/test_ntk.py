@@ -124,3 +124,94 @@ def test_spectrum_wrong_closed_form_is_falsified(dev, claim, wrong):
     assert len(result["counterexample"]) == 1
     worst = result["worst"]
     assert worst["error"] > worst["tolerance"]
+
+
+# --- the training claims: one pinned batch through the runner (the whole claims run in `verify`) ---------
+
+def _pinned(claim, batch):
+    """The claim with its strategy replaced by one fixed batch: run_claim then measures exactly this batch,
+    and a failing batch is its own (already minimal) counterexample."""
+    from hypothesis import strategies as st
+    import dataclasses
+    return dataclasses.replace(claim, configurations=lambda profile: st.just(tuple(batch)))
+
+
+LR_BATCH = [
+    {"d": 3, "n": 512, "m": 512, "M": 1536, "steps": 80, "bias": 0, "degrees": "1,2,4", "amplitudes": "1,1,1",
+     "eta_frac": 0.3, "seed": 0},
+    {"d": 3, "n": 512, "m": 512, "M": 1536, "steps": 80, "bias": 1, "degrees": "0,1,2", "amplitudes": "1,3,5",
+     "eta_frac": 0.5, "seed": 1},
+    {"d": 3, "n": 512, "m": 512, "M": 1536, "steps": 80, "bias": 0, "degrees": "1,2,3", "amplitudes": "5,3,1",
+     "eta_frac": 0.1, "seed": 2},
+    {"d": 3, "n": 512, "m": 512, "M": 1536, "steps": 80, "bias": 1, "degrees": "1,2,4", "amplitudes": "1,3,5",
+     "eta_frac": 0.7, "seed": 3},
+]
+
+
+def test_learning_rate_past_stability_limit_is_out_of_scope():
+    config = {**LR_BATCH[0], "eta_frac": 1.0}
+    assert "stability limit" in ntk.learning_rates.assumptions(config)
+    assert ntk.learning_rates.assumptions(LR_BATCH[0]) is None
+
+
+def test_zero_odd_eigenvalue_keeps_degree_3_residual_at_the_bound():
+    """Without bias mu_3 = 0: the prediction for the degree-3 projection is constant, (1 - eta * 0)^t = 1."""
+    pred = ntk.predict_filter(ntk.GD_FILTER, LR_BATCH[2])
+    assert np.all(pred[:, 2] == 1.0)
+    assert np.all(np.diff(pred[:, 0]) < 0)
+
+
+@pytest.mark.slow
+def test_learning_rates_hold_and_wrong_rates_are_falsified(dev):
+    eta_, mu_, t_ = ntk.eta, ntk.mu, ntk.t
+    claim = _pinned(ntk.learning_rates, LR_BATCH)
+    result = theorems.run_claim(claim, dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.HOLDS, result["worst"]
+    for wrong in ((1 - eta_ / 4) ** t_,           # a rate that ignores the eigenvalue (mu_0 for every degree)
+                  (1 - 2 * eta_ * mu_) ** t_):    # the cosine-series coefficient 2 mu_k as the rate
+        result = theorems.run_claim(claim.with_closed_form(wrong), dev, seed=0, examples=1)
+        assert result["verdict"] == theorems.FALSIFIED
+        worst = result["worst"]
+        assert worst["error"] > worst["tolerance"]
+
+
+IDENTITY_BATCH = [{"n": 32, "m": 64, "d": 3, "steps": 60, "bias": b, "degrees": "1,2,4", "amplitudes": "1,3,5",
+                   "eta_frac": f, "seed": s} for b, f, s in ((0, 0.3, 0), (1, 0.6, 1), (0, 0.9, 2))]
+
+
+@pytest.mark.slow
+def test_damped_deviations_identity_holds_and_wrong_damping_is_falsified(dev):
+    eta_, lam_, tau_ = ntk.eta, ntk.lam, ntk.tau
+    claim = _pinned(ntk.damped_deviations_identity, IDENTITY_BATCH)
+    result = theorems.run_claim(claim, dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.HOLDS, result["worst"]
+    assert result["worst"]["error"] < 1e-10
+    for wrong in ((1 - eta_ * lam_) ** (tau_ + 1),       # one damping step too many
+                  sympy.exp(-eta_ * lam_ * tau_),         # gradient flow's factor in discrete time
+                  (1 - eta_ * 1.03 * lam_) ** tau_):      # eigenvalue off by 3 %
+        result = theorems.run_claim(claim.with_closed_form(wrong), dev, seed=0, examples=1)
+        assert result["verdict"] == theorems.FALSIFIED
+        assert result["worst"]["error"] > result["worst"]["tolerance"]
+
+
+GRAM_BATCH = [{"axis": a, "grid": "dev", "fixed_n": 128, "reps": 4, "d": d_, "bias": b, "seed": s}
+              for a, d_, b, s in (("n", 3, 0, 0), ("m", 4, 1, 1))]
+
+
+def test_population_top_eigenvalues_dominate_every_higher_degree():
+    """population_top keeps degrees <= 2; every mu_k, k >= 3, is below mu_2 for d = 3, 4, 5."""
+    for dim in (3, 4, 5):
+        for b in (0, 1):
+            mu2 = ntk.eigenvalue(dim, 2, b)
+            assert all(ntk.eigenvalue(dim, kk, b) < mu2 for kk in range(3, 9))
+            assert ntk.population_top(dim, b).size == sum(sphere.multiplicity(dim, kk) for kk in range(3))
+
+
+@pytest.mark.slow
+def test_gram_spectrum_rate_holds_and_wrong_exponents_are_falsified(dev):
+    claim = _pinned(ntk.gram_spectrum, GRAM_BATCH)
+    result = theorems.run_claim(claim, dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.HOLDS, result["worst"]
+    for wrong in (sympy.Integer(-1), sympy.Integer(0)):   # 1/n (as for a bias), no convergence
+        result = theorems.run_claim(claim.with_closed_form(wrong), dev, seed=0, examples=1)
+        assert result["verdict"] == theorems.FALSIFIED

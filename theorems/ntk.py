@@ -51,7 +51,7 @@ from scipy import integrate
 
 from numerics import ntk as nx
 from numerics import sphere
-from theorems._agreement import FLOAT64_EPS, max_abs_error
+from theorems._agreement import FLOAT64_EPS, inside_interval, max_abs_error
 from theorems._claim import Agreement, Claim, Config, Measurement, Profile
 from theorems._strategies import batches
 
@@ -683,4 +683,122 @@ damped_deviations_identity = Claim(
 )
 
 
-CLAIMS = (spectrum_circle, spectrum_sphere, learning_rates, damped_deviations_identity)
+# --- claim: empirical NTK Gram spectrum clusters at mu_k, error rate in n and in m ---------------------
+
+GRAM_RATE = sympy.Rational(-1, 2)
+"""Exponent of the eigenvalue error: |lambda_i(H/n) - lambda_i(T)| ~ n^{-1/2}, |lambda_i(H_m/n) - lambda_i(H/n)| ~ m^{-1/2}."""
+
+GRAM_GRID = {"dev": {"n": (128, 256, 512, 1024), "m": (256, 1024, 4096, 16384), "fixed_n": 128, "reps": 4},
+             "thorough": {"n": (128, 256, 512, 1024, 2048), "m": (256, 1024, 4096, 16384, 65536), "fixed_n": 512,
+                          "reps": 8}}
+
+
+def gram_settings(profile: Profile):
+    g = GRAM_GRID[profile.scale]
+    return st.fixed_dictionaries({"axis": st.sampled_from(("n", "m")), "grid": st.just(profile.scale),
+                                  "fixed_n": st.just(g["fixed_n"]), "reps": st.just(g["reps"])})
+
+
+def gram_members(setting):
+    return st.fixed_dictionaries({"d": st.sampled_from((3, 4, 5)), "bias": st.sampled_from((0, 1)),
+                                  "seed": st.integers(0, 2**16)})
+
+
+def population_top(dim: int, bias: int) -> np.ndarray:
+    """The eigenvalues of T of degree <= 2, each repeated N(d, k) times, in decreasing order (from the
+    spectrum closed form); every other eigenvalue is below mu_2 (checked in the tests for these d)."""
+    vals = []
+    for kk in range(3):
+        vals += [eigenvalue(dim, kk, bias)] * sphere.multiplicity(dim, kk)
+    return np.sort(vals)[::-1]
+
+
+GRAM_LEVEL = 1 - 0.05 / 40
+"""Confidence level of each slope interval: Bonferroni over the at most 40 configurations a dev/ci run draws
+(10 examples of at most 4), so that the run as a whole has a 95% family-wise level."""
+
+
+def measure_gram_rate(configs, keys) -> list[Measurement]:
+    """For each size on the grid and each repetition: the root-mean-square gap between the top
+    L = sum_{k<=2} N(d,k) eigenvalues of the Gram matrix divided by n and their targets. Axis n: H_ij = K(<x_i,x_j>) (infinite width)
+    against the eigenvalues mu_k of T. Axis m: the empirical NTK Gram matrix at initialisation of width m
+    against H on the same n = fixed_n points. The exponent is the least-squares slope of log(error) on
+    log(size), with its t-interval at level GRAM_LEVEL."""
+    out = []
+    for config, key in zip(configs, keys):
+        g = GRAM_GRID[config["grid"]]
+        dim, b = int(config["d"]), int(config["bias"])
+        pop = population_top(dim, b)
+        L = pop.size
+        sizes, errs = [], []
+        for rep in range(int(config["reps"])):
+            kx, kw = jax.random.split(jax.random.fold_in(key, rep))
+            if config["axis"] == "n":
+                for n_ in g["n"]:
+                    X = np.asarray(sphere.uniform(jax.random.fold_in(kx, n_), n_, dim))
+                    ev = np.linalg.eigvalsh(nx.ntk_numpy(X @ X.T, b) / n_)[::-1][:L]
+                    sizes.append(n_), errs.append(np.sqrt(np.mean((ev - pop) ** 2)))
+            else:
+                n_ = int(config["fixed_n"])
+                X = np.asarray(sphere.uniform(kx, n_, dim))
+                ref = np.linalg.eigvalsh(nx.ntk_numpy(X @ X.T, b) / n_)[::-1][:L]
+                for m_ in g["m"]:
+                    Hm = nx.empirical_ntk_gram_numpy(np.random.default_rng([int(config["seed"]), rep, m_]),
+                                                     X, m_, b) / n_
+                    ev = np.linalg.eigvalsh(Hm)[::-1][:L]
+                    sizes.append(m_), errs.append(np.sqrt(np.mean((ev - ref) ** 2)))
+        slope, (lo, hi) = t_interval_slope(np.log(sizes), np.log(errs), level=GRAM_LEVEL)
+        sizes, errs = np.array(sizes), np.array(errs)
+        grid = sorted(set(sizes.tolist()))
+        out.append(Measurement(value=slope, interval=(lo, hi),
+                               fitted={f"exponent_{config['axis']}": {"value": slope, "interval": [lo, hi]}},
+                               series={"size": grid, "mean_error": [float(errs[sizes == s].mean()) for s in grid],
+                                       "L": L}))
+    return out
+
+
+def _plot_gram_rate(records, ax):
+    """Mean eigenvalue error against n (circles) and m (squares), log-log, with the slope -1/2."""
+    for r in records:
+        if r["status"] not in ("pass", "fail") or not r.get("series"):
+            continue
+        s, e = np.asarray(r["series"]["size"], float), np.asarray(r["series"]["mean_error"], float)
+        ax.plot(s, e, "o-" if r["config"]["axis"] == "n" else "s--", ms=3, lw=0.6, alpha=0.7)
+    xs = np.array([64.0, 4096.0])
+    ax.plot(xs, 0.3 * xs ** -0.5, "k:", lw=1, label="slope -1/2")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("n (circles: H/n vs mu_k) or m (squares: H_m/n vs H/n)")
+    ax.set_ylabel("rms eigenvalue error, top sum_{k<=2} N(d,k)")
+    ax.legend(fontsize=6)
+
+
+def gram_assumptions(config: Config) -> str | None:
+    return None if config["d"] >= 3 else "d < 3"
+
+
+gram_spectrum = Claim(
+    id="ntk.gram_spectrum",
+    statement=(
+        "The eigenvalues of the NTK Gram matrix divided by n, on n points uniform on S^{d-1}, cluster at mu_k with "
+        "multiplicity N(d, k); the root-mean-square error over the clusters k <= 2 shrinks like n^{-1/2} for the "
+        "infinite-width kernel, and the empirical NTK at width m approaches it like m^{-1/2}. " + PARAMETRISATION),
+    source=(f"[derived]: the n^{{-1/2}} fluctuation of kernel-matrix eigenvalues (Koltchinskii & Gine 2000) and the "
+            f"m^{{-1/2}} Monte-Carlo error of the random-feature kernel; the T^n -> T convergence is the premise of "
+            f"{BOWMAN} (abstract: error shrinking with m and n)"),
+    closed_form=GRAM_RATE,
+    symbols={},
+    predict=lambda closed_form, config: float(closed_form),
+    measure=measure_gram_rate,
+    configurations=lambda profile: batches(gram_settings(profile), gram_members, min_size=1, max_size=4),
+    assumptions=gram_assumptions,
+    agreement=inside_interval(
+        "t-interval of the least-squares slope of log(error) on log(size), over the grid of sizes and independent "
+        "repetitions (data and weights redrawn each repetition), at level 1 - 0.05/40: Bonferroni over the at "
+        "most 40 configurations of a dev/ci run, so the run has a 95% family-wise level."),
+    plot=_plot_gram_rate,
+    max_examples={"dev": 10, "ci": 10},
+)
+
+
+CLAIMS = (spectrum_circle, spectrum_sphere, learning_rates, damped_deviations_identity, gram_spectrum)
