@@ -168,3 +168,65 @@ def lebesgue_constant(kernel: BreakpointKernel, x_data, x_eval) -> float:
     x_data = np.asarray(x_data, dtype=np.float64)
     L = np.linalg.solve(kernel(x_data, x_data), kernel(x_data, x_eval))
     return float(np.max(np.sum(np.abs(L), axis=0)))
+
+
+# --- two inputs: W uniform on the circle, B ~ U(-a, a) (Theorems 7, 8) --------------------------------
+
+_NODES64, _WEIGHTS64 = np.polynomial.legendre.leggauss(64)
+
+
+def _uniform_bias_moment(s, sp, a):
+    """E_B[(s + B)_+ (s' + B)_+] for B ~ U(-a, a), in closed form (|s|, |s'| <= a or not)."""
+    lo = np.clip(np.maximum(-s, -sp), -a, a)
+    F = lambda b: s * sp * b + (s + sp) * b**2 / 2 + b**3 / 3
+    return (F(a) - F(lo)) / (2 * a)
+
+
+def circle_kernel(x, xp, a: float) -> np.ndarray:
+    """K(x, x') = E[relu(<V, x> + B) relu(<V, x'> + B)], V uniform on S^1, B ~ U(-a, a).
+
+    The inner expectation over B is a polynomial (above); the angle integral is split where the
+    integrand has kinks (<V, x - x'> = 0, and |<V, x>| = a or |<V, x'>| = a) and each piece gets a
+    64-point Gauss-Legendre rule.
+    """
+    x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+    xp = np.atleast_2d(np.asarray(xp, dtype=np.float64))
+    out = np.zeros((x.shape[0], xp.shape[0]))
+    for i, xi in enumerate(x):
+        for j, xj in enumerate(xp):
+            cuts = [0.0, 2 * np.pi]
+            for v in (xi - xj,):
+                if np.linalg.norm(v) > 0:
+                    t = np.arctan2(v[1], v[0])
+                    cuts += [(t + np.pi / 2) % (2 * np.pi), (t - np.pi / 2) % (2 * np.pi)]
+            for v in (xi, xj):
+                r = np.linalg.norm(v)
+                if r > a:
+                    t, dphi = np.arctan2(v[1], v[0]), np.arccos(a / r)
+                    cuts += [(t + s * dphi + k * np.pi) % (2 * np.pi) for s in (1, -1) for k in (0, 1)]
+            cuts = np.unique(cuts)
+            total = 0.0
+            for lo, hi in zip(cuts[:-1], cuts[1:]):
+                ph = 0.5 * (hi - lo) * _NODES64 + 0.5 * (hi + lo)
+                V = np.stack([np.cos(ph), np.sin(ph)], axis=1)
+                total += 0.5 * (hi - lo) * (_uniform_bias_moment(V @ xi, V @ xj, a) @ _WEIGHTS64)
+            out[i, j] = total / (2 * np.pi)
+    return out
+
+
+def kernel_limit_2d(x_data, y_data, x_eval, a: float):
+    """(g on x_eval, (u_1, u_2, v)): the minimum-norm interpolant of problem (25) in the circle
+    kernel with a free affine part."""
+    K = circle_kernel(x_data, x_data, a)
+    coef, c = bordered_solve(K, affine_design(x_data), np.asarray(y_data, dtype=np.float64))
+    return circle_kernel(x_eval, x_data, a) @ coef + affine_design(x_eval) @ c, c
+
+
+def radial_spline(x_data, y_data, x_eval, basis):
+    """sum_j lambda_j basis(|x - x_j|) + <u, x> + v with sum lambda_j = 0, sum lambda_j x_j = 0,
+    interpolating y (eq. (10)-(11) for basis(r) = r^3)."""
+    xd = np.asarray(x_data, dtype=np.float64)
+    xe = np.asarray(x_eval, dtype=np.float64)
+    R = basis(np.linalg.norm(xd[:, None] - xd[None], axis=-1))
+    lam, c = bordered_solve(R, affine_design(xd), np.asarray(y_data, dtype=np.float64))
+    return basis(np.linalg.norm(xe[:, None] - xd[None], axis=-1)) @ lam + affine_design(xe) @ c

@@ -639,4 +639,138 @@ def rate_claim(*, claim_id: str = "splines.spline_rate", exponent=RATE_EXPONENT,
 spline_rate = rate_claim()
 
 
-CLAIMS = (curvature_density_mc, natural_spline, spline_rate)
+
+# --- claim 4: two inputs, the polyharmonic spline of Theorem 8 -----------------------------------------
+
+r = sympy.Symbol("r", nonnegative=True)
+POLYHARMONIC_BASIS = r**3
+"""h - f_0 = sum_j lambda_j |x - x_j|^3 + <u, x> + v (eq. (10)), d = 2."""
+
+PAPER_X2 = ((-1.0, -1.0), (1.0, 1.0), (0.0, 0.0), (-1.0, 1.0), (1.0, -1.0))
+PAPER_Y2 = (1.5, 1.5, 0.5, -0.5, -0.5)
+"""The data of the paper's two-dimensional experiment (Figure 2: W ~ U(S^1), B ~ U(-2, 2)), as set in
+the authors' public code (huijin12/Implicit_Bias_Wide_Neural_Networks, notebook
+ASI_trick_differenct_neuron_all_case_2D_const_curvature.ipynb); the paper's text does not list them."""
+GRID_2D = 21
+
+
+def dataset_2d(config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """data_seed < 0: the paper's 2-D data; otherwise M points uniform in the disc of radius 1.4 with
+    gaps >= 0.5, outputs U(-1.5, 1.5).  Plus the affine function <trend, x> + offset."""
+    if config["data_seed"] < 0:
+        xs, ys = np.array(PAPER_X2), np.array(PAPER_Y2)
+    else:
+        rng = np.random.default_rng(int(config["data_seed"]))
+        M = int(config["M"])
+        while True:
+            rad, ang = 1.4 * np.sqrt(rng.uniform(0, 1, M)), rng.uniform(0, 2 * np.pi, M)
+            xs = np.stack([rad * np.cos(ang), rad * np.sin(ang)], axis=1)
+            gaps = np.linalg.norm(xs[:, None] - xs[None], axis=-1) + 10 * np.eye(M)
+            if gaps.min() >= 0.5:
+                break
+        ys = rng.uniform(-1.5, 1.5, M)
+    trend = np.array([config.get("trend", 0.0), config.get("trend2", 0.0)])
+    return xs, ys + xs @ trend + config.get("offset", 0.0)
+
+
+def grid_2d(xs: np.ndarray, points: int = GRID_2D) -> np.ndarray:
+    """[-R, R]^2 with R = max_j |x_j|_2, as in the paper's App. A."""
+    R = float(np.max(np.linalg.norm(xs, axis=1)))
+    g = np.linspace(-R, R, points)
+    return np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
+
+
+def polyharmonic_settings(profile: Profile) -> st.SearchStrategy:
+    return st.fixed_dictionaries({"a": st.sampled_from((1.5, 2.0, 3.0)), "M": st.integers(4, 7)})
+
+
+def polyharmonic_members(setting: Config) -> st.SearchStrategy:
+    return st.fixed_dictionaries({
+        "data_seed": st.integers(-1, 2**16),
+        "trend": st.floats(-3, 3).map(lambda v: round(v, 3)),
+        "trend2": st.floats(-3, 3).map(lambda v: round(v, 3)),
+        "offset": st.floats(-3, 3).map(lambda v: round(v, 3)),
+    })
+
+
+def polyharmonic_assumptions(config: Config) -> str | None:
+    """Theorem 7: W uniform on S^{d-1}, B ~ U(-a_b, a_b) with a_b >= max_i |x_i|."""
+    xs, _ = dataset_2d(config)
+    R = float(np.max(np.linalg.norm(xs, axis=1)))
+    if config["a"] < R:
+        return f"a_b = {config['a']} < max |x_i| = {R:.3f}"
+    return None
+
+
+def predict_polyharmonic(closed_form, config: Config) -> np.ndarray:
+    from numerics import splines as nsp
+
+    xs, ys = dataset_2d(config)
+    basis = sympy.lambdify(r, closed_form, "numpy")
+    f = lambda d: np.where(d > 0, basis(np.where(d > 0, d, 1.0)), 0.0)
+    return nsp.radial_spline(xs, ys, grid_2d(xs), f)
+
+
+def measure_kernel_limit_2d(configs, keys) -> list[Measurement]:
+    """The infinite-width limit (problem (25)): minimum-norm interpolant in the kernel
+    E[relu(<V, x> + B) relu(<V, x'> + B)], V ~ U(S^1), B ~ U(-a, a), plus a free affine part."""
+    from numerics import splines as nsp
+
+    out = []
+    for c in configs:
+        xs, ys = dataset_2d(c)
+        g, _ = nsp.kernel_limit_2d(xs, ys, grid_2d(xs), c["a"])
+        out.append(Measurement(value=g))
+    return out
+
+
+def polyharmonic_tolerance(predicted, measurement: Measurement, config: Config) -> float:
+    """256 (kappa(A_K) + kappa(A_r)) eps max|y|, A the two bordered systems.
+
+    Both interpolants come from backward-stable solves (forward error <= kappa eps ||s|| up to a
+    modest constant, Higham ch. 7); the kernel's angle integral is split at every kink and each
+    piece is a polynomial in cos and sin integrated by 64-point Gauss-Legendre, accurate to
+    round-off; 256 covers the constants.
+    """
+    from numerics import splines as nsp
+
+    xs, ys = dataset_2d(config)
+    P = nsp.affine_design(xs)
+    M = xs.shape[0]
+    total = 0.0
+    for K in (nsp.circle_kernel(xs, xs, config["a"]), np.linalg.norm(xs[:, None] - xs[None], axis=-1) ** 3):
+        A = np.zeros((M + 3, M + 3))
+        A[:M, :M], A[:M, M:], A[M:, :M] = K, P, P.T
+        total += np.linalg.cond(A)
+    return 256.0 * total * FLOAT64_EPS * max(1.0, float(np.max(np.abs(ys))))
+
+
+def _plot_polyharmonic(records, ax):
+    from reports import plots
+
+    plots.predicted_vs_measured(records, ax, xlabel="polyharmonic spline sum lambda_j |x - x_j|^3 + <u, x> + v",
+                                ylabel="infinite-width kernel limit (25)")
+
+
+polyharmonic_limit = Claim(
+    id="splines.polyharmonic_limit",
+    statement=(
+        "For two inputs with W uniform on the circle and B ~ U(-a_b, a_b), a_b >= max_i |x_i|, the solution of "
+        "the variational problem is the polyharmonic spline h(x) - f_0(x) = sum_j lambda_j |x - x_j|^3 + <u, x> + v "
+        "with sum_j lambda_j = 0 and sum_j lambda_j x_j = 0: the infinite-width network's minimum-norm interpolant "
+        "with a free affine part equals it."),
+    source=(f"{SOURCE}, Theorems 7 and 8 (eq. (10)-(11)) with problem (25); checked on the grid of App. A, "
+            "[-max|x_i|, max|x_i|]^2, on the paper's 2-D data and on random data"),
+    closed_form=POLYHARMONIC_BASIS,
+    symbols={"r": "distance |x - x_j|"},
+    predict=predict_polyharmonic,
+    measure=measure_kernel_limit_2d,
+    configurations=lambda profile: batches(polyharmonic_settings(profile), polyharmonic_members, min_size=3,
+                                           max_size=4),
+    assumptions=polyharmonic_assumptions,
+    agreement=max_abs_error(polyharmonic_tolerance, reason=polyharmonic_tolerance.__doc__),
+    plot=_plot_polyharmonic,
+)
+
+
+CLAIMS = (curvature_density_mc, natural_spline, spline_rate, polyharmonic_limit)
