@@ -264,7 +264,9 @@ def spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act: str = "rel
 
     Returns (sup errors per width, steps, final max |r_j| per width, f on XE per width).
     """
-    etas = tuple(frac * stability_limit(p, X, act, output_only) for p in nets)
+    # the same step for both kinds of training (Theorem 10): a fraction of the full NTK's limit,
+    # which is below the output layer's own
+    etas = tuple(frac * stability_limit(p, X, act) for p in nets)
     ps, steps, rmax = train(nets, etas, X, Y, tol, max_steps, act, output_only)
     fs = jnp.stack([forward_pointwise(p, XE, act) for p in ps])
     errs = jnp.max(jnp.abs(fs - G[None, :]), axis=1)
