@@ -137,13 +137,13 @@ def _pinned(claim, batch):
 
 
 LR_BATCH = [
-    {"d": 3, "n": 512, "m": 512, "M": 1536, "steps": 80, "bias": 0, "degrees": "1,2,4", "amplitudes": "1,1,1",
+    {"d": 3, "n": 512, "m": 512, "M": 1024, "steps": 64, "bias": 0, "degrees": "1,2,4", "amplitudes": "1,1,1",
      "eta_frac": 0.3, "seed": 0},
-    {"d": 3, "n": 512, "m": 512, "M": 1536, "steps": 80, "bias": 1, "degrees": "0,1,2", "amplitudes": "1,3,5",
+    {"d": 3, "n": 512, "m": 512, "M": 1024, "steps": 64, "bias": 1, "degrees": "0,1,2", "amplitudes": "1,3,5",
      "eta_frac": 0.5, "seed": 1},
-    {"d": 3, "n": 512, "m": 512, "M": 1536, "steps": 80, "bias": 0, "degrees": "1,2,3", "amplitudes": "5,3,1",
+    {"d": 3, "n": 512, "m": 512, "M": 1024, "steps": 64, "bias": 0, "degrees": "1,2,3", "amplitudes": "5,3,1",
      "eta_frac": 0.1, "seed": 2},
-    {"d": 3, "n": 512, "m": 512, "M": 1536, "steps": 80, "bias": 1, "degrees": "1,2,4", "amplitudes": "1,3,5",
+    {"d": 3, "n": 512, "m": 512, "M": 1024, "steps": 64, "bias": 1, "degrees": "1,2,4", "amplitudes": "1,3,5",
      "eta_frac": 0.7, "seed": 3},
 ]
 
@@ -215,3 +215,65 @@ def test_gram_spectrum_rate_holds_and_wrong_exponents_are_falsified(dev):
     for wrong in (sympy.Integer(-1), sympy.Integer(0)):   # 1/n (as for a bias), no convergence
         result = theorems.run_claim(claim.with_closed_form(wrong), dev, seed=0, examples=1)
         assert result["verdict"] == theorems.FALSIFIED
+
+
+# --- the decay law -------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_decay_law_holds_on_dev_profile(dev):
+    result = theorems.run_claim(ntk.decay_law, dev, seed=0)
+    assert result["verdict"] == theorems.HOLDS
+    assert result["examples"]["pass"] >= 20
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrong", [
+    -d - 1,              # Cao et al.'s k^{-d-1} with their S^d read as our S^{d-1}
+    -(d - 1),            # one power too slow
+    -sympy.Rational(103, 100) * d,   # exponent off by 3 %
+])
+def test_decay_law_wrong_exponent_is_falsified(dev, wrong):
+    batch = [{"d": 3, "bias": 0, "parity": "even", "shift": 0}, {"d": 5, "bias": 1, "parity": "odd", "shift": 2}]
+    result = theorems.run_claim(_pinned(ntk.decay_law, batch).with_closed_form(wrong), dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert result["worst"]["error"] > result["worst"]["tolerance"]
+
+
+def test_decay_law_skips_vanishing_odd_degrees_without_bias():
+    assert "mu_k = 0" in ntk.decay_law.assumptions({"d": 3, "bias": 0, "parity": "odd", "shift": 0})
+    assert ntk.decay_law.assumptions({"d": 3, "bias": 1, "parity": "odd", "shift": 0}) is None
+
+
+# --- Cao et al.'s experiment and non-uniform data ---------------------------------------------------------
+
+CAO_BATCH = [{"d": 10, "degrees": "1,2,4", "bias": 0, "n": 512, "m": 512, "M": 1024, "steps": 64,
+              "amplitudes": a, "eta_frac": f, "seed": s}
+             for a, f, s in (("1,1,1", 0.3, 0), ("1,3,5", 0.3, 1), ("1,1,1", 0.7, 2), ("1,3,5", 0.7, 3))]
+
+
+def test_cao_sphere_is_s9_in_r10_with_mu1_one_twentieth():
+    assert ntk.eigenvalue(10, 1, 0) == pytest.approx(1 / 20, abs=1e-15)
+    mus = [ntk.eigenvalue(10, kk, 0) for kk in (1, 2, 4)]
+    assert mus[0] > mus[1] > mus[2] > 0
+
+
+@pytest.mark.slow
+def test_cao_experiment_holds_and_a_rate_ignoring_the_eigenvalue_is_falsified(dev):
+    eta_, mu_, t_ = ntk.eta, ntk.mu, ntk.t
+    claim = _pinned(ntk.cao_experiment, CAO_BATCH)
+    result = theorems.run_claim(claim, dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.HOLDS, result["worst"]
+    for wrong in ((1 - eta_ / 20) ** t_,            # every degree at degree 1's rate mu_1 = 1/20
+                  (1 - 2 * eta_ * mu_) ** t_):       # twice the eigenvalue (cosine-series convention)
+        result = theorems.run_claim(claim.with_closed_form(wrong), dev, seed=0, examples=1)
+        assert result["verdict"] == theorems.FALSIFIED
+
+
+@pytest.mark.slow
+def test_nonuniform_claim_catches_a_rate_ignoring_the_eigenvalue(dev):
+    eta_, t_ = ntk.eta, ntk.t
+    batch = [{**LR_BATCH[0], "concentration": c, "seed": i} for i, c in enumerate((0.0, 0.5, 1.0, 2.0))]
+    claim = _pinned(ntk.nonuniform_data, batch)
+    assert theorems.run_claim(claim, dev, seed=0, examples=1)["verdict"] == theorems.HOLDS
+    result = theorems.run_claim(claim.with_closed_form((1 - eta_ / 4) ** t_), dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.FALSIFIED
