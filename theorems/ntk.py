@@ -689,7 +689,7 @@ damped_deviations_identity = Claim(
     assumptions=identity_assumptions,
     agreement=max_abs_error(identity_tolerance, reason=identity_tolerance.__doc__,
                             name="max_i |r_T - damped-deviations right side|"),
-    max_examples={"dev": 10, "ci": 10},
+    max_examples={"dev": 12, "ci": 12},
 )
 
 
@@ -914,7 +914,7 @@ decay_law = Claim(
         "widened by |p - p'| with p' the three-term fit (the truncation error of the 1/k expansion) and by the "
         "largest error of a local exponent allowed by the quadrature's error estimates."),
     plot=_plot_decay,
-    max_examples={"dev": 10, "ci": 10},
+    max_examples={"dev": 14, "ci": 14},
 )
 
 
@@ -971,8 +971,10 @@ cao_experiment = Claim(
         "damped-deviations bound, so degree 1 (mu_1 = 1/20) is learned first, then degree 2, then degree 4, at "
         "rates in the ratio of the eigenvalues. dev: n = m = 512, 64 steps; thorough: n = 1000, m = 4096 as in "
         "the paper. " + PARAMETRISATION),
-    source=(f"{CAO}, experiments section [summary, THEORY.md sec. 1: S^9, n = 1000, width 4096, degrees 1, 2, 4, "
-            "amplitudes (1,1,1), (1,3,5); not confirmed against the paper's text]; the bound [derived]"),
+    source=(f"{CAO}, abstract: 'each direction has its own convergence rate and the rate is determined by the "
+            "corresponding eigenvalue ... lower degree spherical harmonics are easier to be learned'; the setting of "
+            "their experiment (S^9, n = 1000, width 4096, degrees 1, 2, 4, amplitudes (1,1,1), (1,3,5)) [summary, "
+            "THEORY.md sec. 1; not confirmed against the paper's text]; the bound [derived]"),
     closed_form=GD_FILTER,
     symbols={"eta": "learning rate", "mu": "eigenvalue mu_k on S^9 (d = 10)", "t": "GD step"},
     predict=predict_filter,
