@@ -751,6 +751,7 @@ def _gram_rate(config: Config, key) -> Measurement:
                 X = np.asarray(sphere.uniform(jax.random.fold_in(kx, n_), n_, dim))
                 ev = np.linalg.eigvalsh(nx.ntk_numpy(X @ X.T, b) / n_)[::-1][:L]
                 sizes.append(n_), errs.append(np.sqrt(np.mean((ev - pop) ** 2)))
+                shown = (ev, pop)
         else:
             n_ = int(config["fixed_n"])
             X = np.asarray(sphere.uniform(kx, n_, dim))
@@ -760,13 +761,14 @@ def _gram_rate(config: Config, key) -> Measurement:
                                                  X, m_, b) / n_
                 ev = np.linalg.eigvalsh(Hm)[::-1][:L]
                 sizes.append(m_), errs.append(np.sqrt(np.mean((ev - ref) ** 2)))
+                shown = (ev, pop)
     slope, (lo, hi) = t_interval_slope(np.log(sizes), np.log(errs), level=GRAM_LEVEL)
     sizes, errs = np.array(sizes), np.array(errs)
     grid = sorted(set(sizes.tolist()))
     return Measurement(value=slope, interval=(lo, hi),
                        fitted={f"exponent_{config['axis']}": {"value": slope, "interval": [lo, hi]}},
                        series={"size": grid, "mean_error": [float(errs[sizes == s].mean()) for s in grid],
-                               "L": L})
+                               "L": L, "empirical_top": shown[0].tolist(), "mu_with_multiplicity": shown[1].tolist()})
 
 
 def _plot_gram_rate(records, ax):
@@ -780,9 +782,22 @@ def _plot_gram_rate(records, ax):
     ax.plot(xs, 0.3 * xs ** -0.5, "k:", lw=1, label="slope -1/2")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    inset = ax.inset_axes([0.62, 0.6, 0.36, 0.37])
+    for r in records:
+        if r["status"] in ("pass", "fail") and r.get("series", {}).get("empirical_top"):
+            e = np.asarray(r["series"]["empirical_top"], float)
+            p = np.asarray(r["series"]["mu_with_multiplicity"], float)
+            idx = np.arange(1, e.size + 1)
+            inset.plot(idx, p, "k-", lw=0.8, drawstyle="steps-mid")
+            inset.plot(idx, e, "o", ms=2)
+            inset.set_title(f"d={r['config']['d']}: eigenvalues (dots) vs mu_k x N(d,k)", fontsize=5)
+            break
+    inset.set_xscale("log")
+    inset.set_yscale("log")
+    inset.tick_params(labelsize=5)
     ax.set_xlabel("n (circles: H/n vs mu_k) or m (squares: H_m/n vs H/n)")
     ax.set_ylabel("rms eigenvalue error, top sum_{k<=2} N(d,k)")
-    ax.legend(fontsize=6)
+    ax.legend(fontsize=6, loc="lower left")
 
 
 def gram_assumptions(config: Config) -> str | None:
