@@ -223,6 +223,46 @@ def init_many(keys, widths: Sequence[int], d: int, init: str, p1: float, p2: flo
     return tuple(init_asi(k, int(n), d, init, p1, p2) for k, n in zip(keys, widths))
 
 
+def sgd_limit(params, X, act: str = "relu"):
+    """1 / max_j ||grad_theta f(x_j)||^2: Theorem 24's bound on a constant SGD step (K = 1)."""
+    return 1.0 / jnp.max(jnp.diag(ntk_gram(params, X, act)))
+
+
+def sgd_train_until(nets: Sequence, etas: Sequence, X, Y, key, tol, max_steps, act: str = "relu",
+                    check: int = 50):
+    """SGD of eq. (46) (one example r(t) uniform on {1..M} per step, loss (1/2)(f(x_r) - y_r)^2) in
+    blocks of ``check`` steps, until max_j |r_j| <= tol for every net or ``max_steps``."""
+    M = X.shape[0]
+
+    def residual_max(ps):
+        return jnp.stack([jnp.max(jnp.abs(forward(p, X, act) - Y)) for p in ps])
+
+    def block(state):
+        ps, k, t, _ = state
+
+        def one(_, carry):
+            ps, k = carry
+            k, sub = jax.random.split(k)
+            j = jax.random.randint(sub, (), 0, M)
+            xj, yj = jax.lax.dynamic_slice_in_dim(X, j, 1), jax.lax.dynamic_slice_in_dim(Y, j, 1)
+            new = []
+            for p, e in zip(ps, etas):
+                g, _ = gradients(p, xj, yj, act)
+                new.append(jax.tree.map(lambda a, b: a - e * b, p, g))
+            return tuple(new), k
+
+        ps, k = jax.lax.fori_loop(0, check, one, (ps, k))
+        return ps, k, t + check, residual_max(ps)
+
+    def cond(state):
+        _, _, t, rmax = state
+        return jnp.logical_and(t < max_steps, jnp.max(rmax) > tol)
+
+    nets = tuple(nets)
+    ps, _, t, rmax = jax.lax.while_loop(cond, block, (nets, key, jnp.asarray(0), residual_max(nets)))
+    return ps, t, rmax
+
+
 def sample_asi_numpy(seed: int, n: int, d: int, init: str, p1: float, p2: float):
     """The ASI parameters of :func:`init_asi`, drawn with NumPy from an integer seed (kept out of
     the compiled training loop: one compilation then serves every law and seed)."""
@@ -258,7 +298,8 @@ def stack_nets(seeds, widths: Sequence[int], d: int, init: str, p1: float, p2: f
     return tuple(nets)
 
 
-def spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act: str = "relu", output_only: bool = False):
+def spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act: str = "relu", output_only: bool = False,
+                        sgd_seed=None):
     """Networks (one per width) trained on (X, Y) at ``frac`` of each one's stability limit until
     max_j |r_j| <= tol (or max_steps), then f on the grid XE and sup_XE |f - G|.
 
@@ -266,26 +307,32 @@ def spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act: str = "rel
     """
     # the same step for both kinds of training (Theorem 10): a fraction of the full NTK's limit,
     # which is below the output layer's own
-    etas = tuple(frac * stability_limit(p, X, act) for p in nets)
-    ps, steps, rmax = train(nets, etas, X, Y, tol, max_steps, act, output_only)
+    if sgd_seed is not None:
+        etas = tuple(frac * sgd_limit(p, X, act) for p in nets)
+        ps, steps, rmax = sgd_train_until(nets, etas, X, Y, jax.random.PRNGKey(sgd_seed), tol, max_steps, act)
+    else:
+        etas = tuple(frac * stability_limit(p, X, act) for p in nets)
+        ps, steps, rmax = train(nets, etas, X, Y, tol, max_steps, act, output_only)
     fs = jnp.stack([forward_pointwise(p, XE, act) for p in ps])
     errs = jnp.max(jnp.abs(fs - G[None, :]), axis=1)
     return errs, steps, rmax, fs
 
 
 @functools.lru_cache(maxsize=None)
-def _compiled_runs(act: str, output_only: bool):
-    def one(nets, X, Y, G, XE, frac, tol, max_steps):
-        return spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act, output_only)
+def _compiled_runs(act: str, output_only: bool, sgd: bool = False):
+    def one(nets, X, Y, G, XE, frac, tol, max_steps, sgd_seed):
+        return spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act, output_only,
+                                   sgd_seed if sgd else None)
 
-    inner = jax.vmap(one, in_axes=(0, None, None, None, None, None, None, None))
-    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0, 0, None)))
+    inner = jax.vmap(one, in_axes=(0, None, None, None, None, None, None, None, 0))
+    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0, 0, None, 0)))
 
 
 def spline_distance_runs(seeds, X, Y, G, XE, frac, tol, max_steps, *, widths, init, p1, p2, act="relu",
-                         output_only=False):
+                         output_only=False, sgd=False):
     """Batched :func:`spline_distance_run`: configurations (outer axis of X, Y, G, XE, frac, tol) x
     runs; ``seeds`` (configs, runs, widths) are the integer seeds of the initial networks."""
     d = X.shape[-1]
     nets = stack_nets(seeds, widths, d, init, p1, p2)
-    return _compiled_runs(act, bool(output_only))(nets, X, Y, G, XE, frac, tol, max_steps)
+    sgd_seeds = jnp.asarray(np.asarray(seeds)[..., 0] % (2**31 - 1))
+    return _compiled_runs(act, bool(output_only), bool(sgd))(nets, X, Y, G, XE, frac, tol, max_steps, sgd_seeds)
