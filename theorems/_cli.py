@@ -95,7 +95,7 @@ def _list(args) -> int:
 
 
 def _verify(args) -> int:
-    from theorems._runner import ERROR, run_claim, stderr_progress
+    from theorems._runner import ERROR, StderrProgress, run_claim
 
     claims = _registry.select(args.selection)
     baseline = _results.load(args.baseline) if args.baseline is not None else None
@@ -107,8 +107,9 @@ def _verify(args) -> int:
     out = []
     for i, claim in enumerate(claims, 1):
         print(f"[{i}/{len(claims)}] {claim.id}", file=sys.stderr)
-        result = run_claim(claim, profile, seed=args.seed, examples=args.examples, progress=stderr_progress)
-        print(f"\n      {result['verdict']} ({result['wall_s']:.1f}s)", file=sys.stderr)
+        result = run_claim(claim, profile, seed=args.seed, examples=args.examples, progress=StderrProgress())
+        newline = "\n" if sys.stderr.isatty() else ""
+        print(f"{newline}      {result['verdict']} ({result['wall_s']:.1f}s)", file=sys.stderr)
         out.append(result)
     results = {
         "schema_version": _results.SCHEMA_VERSION,

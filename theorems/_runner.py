@@ -156,12 +156,26 @@ def _ratio(rec: dict) -> float:
 Progress = Callable[[str, int, int, float, float], None]
 
 
-def stderr_progress(claim_id: str, done_examples: int, max_examples: int, configs: int,
-                    elapsed: float) -> None:
-    left = elapsed / done_examples * (max_examples - done_examples) if done_examples else float("nan")
-    sys.stderr.write(f"\r  {claim_id}: {done_examples}/{max_examples} examples, {configs} configurations, "
-                     f"{elapsed:5.1f}s elapsed, ~{left:4.0f}s left   ")
-    sys.stderr.flush()
+class StderrProgress:
+    """Progress on stderr: one rewritten line on a terminal, a line every ``every`` seconds otherwise."""
+
+    def __init__(self, every: float = 15.0):
+        self.every = every
+        self._last = -math.inf
+
+    def __call__(self, claim_id: str, done_examples: int, max_examples: int, configs: int,
+                 elapsed: float) -> None:
+        left = elapsed / done_examples * max(max_examples - done_examples, 0) if done_examples else float("nan")
+        line = (f"  {claim_id}: {done_examples}/{max_examples} examples, {configs} configurations, "
+                f"{elapsed:5.1f}s elapsed, ~{left:4.0f}s left")
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r{line}   ")
+        elif elapsed - self._last >= self.every:
+            self._last = elapsed
+            sys.stderr.write(line + "\n")
+        else:
+            return
+        sys.stderr.flush()
 
 
 def run_claim(claim: Claim, profile: Profile, *, seed: int = 0, examples: int | None = None,
