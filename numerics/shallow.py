@@ -99,7 +99,6 @@ def forward(params, X, act: str = "relu"):
 def forward_pointwise(params, XE, act: str = "relu"):
     """f on many inputs XE (E, d), one input at a time (memory of one (copies, units) array)."""
     phi, _ = activation(act)
-    s = jnp.asarray(SIGNS)
 
     def one(xe):
         z = jnp.einsum("cnd,d->cn", params["W1"], xe) + params["b1"]
@@ -187,35 +186,6 @@ def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu
     nets = tuple(nets)
     ps, t, _ = jax.lax.while_loop(cond, body, (nets, jnp.asarray(0), residual_max(nets)))
     return ps, t, residual_max(ps)
-
-
-def sgd_train(nets: Sequence, etas: Sequence, X, Y, key, steps, act: str = "relu"):
-    """Stochastic gradient descent with one example per step, r(t) uniform on {1..M}
-    (eq. (46) of the paper, loss (1/2)(f(x_r) - y_r)^2), for a fixed number of steps."""
-    M = X.shape[0]
-
-    def body(t, state):
-        ps, k = state
-        k, sub = jax.random.split(k)
-        j = jax.random.randint(sub, (), 0, M)
-        xj, yj = X[j][None, :], Y[j][None]
-        out = []
-        for p, e in zip(ps, etas):
-            g, _ = gradients(p, xj, yj, act)
-            out.append(jax.tree.map(lambda a, b: a - e * b, p, g))
-        return tuple(out), k
-
-    ps, _ = jax.lax.fori_loop(0, steps, body, (tuple(nets), key))
-    return ps
-
-
-def train_for(nets: Sequence, etas: Sequence, X, Y, steps, act: str = "relu", output_only: bool = False):
-    """Full-batch GD for exactly ``steps`` steps (a traced count)."""
-
-    def body(t, ps):
-        return tuple(_step(p, e, X, Y, act, output_only)[0] for p, e in zip(ps, etas))
-
-    return jax.lax.fori_loop(0, steps, body, tuple(nets))
 
 
 def init_many(keys, widths: Sequence[int], d: int, init: str, p1: float, p2: float):

@@ -1,6 +1,5 @@
 """The spline family: each claim holds, and planted wrong versions are caught."""
 
-import dataclasses
 
 import jax
 import jax.numpy as jnp
