@@ -101,3 +101,19 @@ def test_ci_profile_is_deterministic():
     ci = theorems.PROFILES["ci"]
     runs = [theorems.run_claim(claim, ci, seed=5)["records"] for _ in range(2)]
     assert [r["config"] for r in runs[0]] == [r["config"] for r in runs[1]]
+
+
+def test_shrinking_stops_at_the_profile_budget_with_a_failing_batch():
+    import dataclasses
+    import time
+
+    def slow_wrong(c):
+        time.sleep(0.01)
+        return Measurement(value=2.0 * c["x"] + (c["x"] >= 3))
+
+    profile = dataclasses.replace(theorems.PROFILES["dev"], shrink_seconds=0.0)
+    result = theorems.run_claim(_claim(slow_wrong), profile, seed=1)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert result["examples"]["shrink_steps"] <= 1
+    assert all(r["status"] in ("pass", "fail") for r in result["counterexample"])
+    assert any(r["status"] == "fail" for r in result["counterexample"])

@@ -34,6 +34,8 @@ class Profile:
     profile goes to larger widths and sample sizes than ``dev``).  When a search
     of ``max_examples`` judged fewer than ``min_in_scope`` configurations (the
     rest out of scope), the runner searches again, a few rounds at most.
+    Shrinking a counterexample stops after ``shrink_seconds`` with the smallest
+    failing batch found by then (an expensive experiment shrinks slowly).
     """
 
     name: str
@@ -41,12 +43,13 @@ class Profile:
     derandomize: bool
     scale: str
     min_in_scope: int = 20
+    shrink_seconds: float = 60.0
 
 
 PROFILES: dict[str, Profile] = {
     "dev": Profile("dev", max_examples=8, derandomize=False, scale="dev"),
     "ci": Profile("ci", max_examples=8, derandomize=True, scale="dev"),
-    "thorough": Profile("thorough", max_examples=60, derandomize=False, scale="thorough"),
+    "thorough": Profile("thorough", max_examples=60, derandomize=False, scale="thorough", shrink_seconds=600.0),
 }
 DEFAULT_PROFILE = "dev"
 

@@ -156,6 +156,10 @@ def _ratio(rec: dict) -> float:
 Progress = Callable[[str, int, int, float, float], None]
 
 
+class _ShrinkBudgetSpent(Exception):
+    """Shrinking has run for the profile's ``shrink_seconds``: report the smallest failing batch so far."""
+
+
 class StderrProgress:
     """Progress on stderr: one rewritten line on a terminal, a line every ``every`` seconds otherwise."""
 
@@ -192,12 +196,20 @@ def run_claim(claim: Claim, profile: Profile, *, seed: int = 0, examples: int | 
 
     def condition(batch) -> bool:
         phase = "shrink" if state["failing"] else "generate"
+        if phase == "shrink" and time.perf_counter() - state["failed_at"] > profile.shrink_seconds:
+            state["budget_spent"] = True
+            raise _ShrinkBudgetSpent
         recs = evaluate_batch(claim, batch, seed, closed_form)
         counts[phase] += 1
         for r in recs:
             r["phase"] = phase
         records.extend(recs)
         bad = any(r["status"] in (FAIL, CRASH) for r in recs)
+        if bad:
+            # Hypothesis only tries batches smaller than the smallest failing one so far, so the latest
+            # failing batch is the smallest yet.
+            state["smallest"] = batch
+            state.setdefault("failed_at", time.perf_counter())
         state["failing"] = state["failing"] or bad
         if phase == "generate":
             state["examples"] += 1
@@ -225,7 +237,11 @@ def run_claim(claim: Claim, profile: Profile, *, seed: int = 0, examples: int | 
             minimal = hypothesis.find(strategy, condition, settings=hyp_settings, random=rng)
         except hypothesis.errors.NoSuchExample:
             minimal = None
-        except Exception as exc:  # the strategy itself failed
+        except Exception as exc:
+            if state.get("budget_spent"):  # Hypothesis may wrap the exception (as a flaky failure)
+                minimal = state["smallest"]
+                break
+            # otherwise the strategy itself failed
             return _claim_result(claim, closed_form, records, verdict=ERROR, worst=None,
                                  counterexample=None, error=_describe(exc), counts=counts,
                                  wall=time.perf_counter() - t0, max_examples=max_examples)
