@@ -8,8 +8,8 @@ nox.options.reuse_existing_virtualenvs = True
 
 BASELINE = "reports/baseline.json"
 
-# One BLAS thread: on a small machine OpenBLAS's threads and XLA's compete for the same cores, and a
-# 128 x 128 SVD then takes a hundred times longer (measured: 2 ms against 210 ms on 2 busy cores).
+# One BLAS thread (the runner limits it too, through threadpoolctl): on a small machine OpenBLAS's threads
+# and XLA's compete for the same cores, and a 128 x 128 SVD then takes a hundred times longer.
 ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 

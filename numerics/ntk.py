@@ -24,52 +24,11 @@ f_{t+1} ~ f_t - eta T^n_{K_t} r_t with (T^n_K g)(x) = (1/n) sum_i K(x, x_i) g(x_
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import glob
-import os
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from numerics import sphere
-
-
-def _openblas():
-    """NumPy's bundled OpenBLAS (scipy-openblas), when it is the BLAS in use; None otherwise."""
-    here = os.path.dirname(np.__file__)
-    for path in glob.glob(os.path.join(os.path.dirname(here), "numpy.libs", "*openblas*")):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for prefix in ("scipy_openblas", "openblas"):
-            for suffix in ("64_", ""):
-                get, set_ = f"{prefix}_get_num_threads{suffix}", f"{prefix}_set_num_threads{suffix}"
-                if hasattr(lib, get) and hasattr(lib, set_):
-                    return getattr(lib, get), getattr(lib, set_)
-    return None
-
-
-_BLAS = _openblas()
-
-
-@contextlib.contextmanager
-def single_threaded_blas():
-    """Run NumPy's dense eigensolvers on one BLAS thread, restoring the previous count afterwards: the
-    matrices here are at most a few thousand wide, and threaded OpenBLAS on a shared two-core machine spends
-    far longer synchronising than computing. A no-op when the BLAS is not NumPy's OpenBLAS."""
-    if _BLAS is None:
-        yield
-        return
-    get, set_ = _BLAS
-    previous = int(get())
-    set_(1)
-    try:
-        yield
-    finally:
-        set_(previous)
 
 
 # --- kernels ----------------------------------------------------------------------------------

@@ -183,11 +183,12 @@ def parse_config(text: str) -> dict:
 
 
 def _check(args) -> int:
-    from theorems._runner import CRASH, PASS, SKIP, evaluate_batch
+    from theorems._runner import CRASH, PASS, SKIP, evaluate_batch, single_threaded_blas
 
     claim = _registry.get(args.claim)
     config = parse_config(args.config)
-    (record,) = evaluate_batch(claim, [config], args.seed)
+    with single_threaded_blas():
+        (record,) = evaluate_batch(claim, [config], args.seed)
     status = record["status"]
     if status == SKIP:
         raise UsageError(f"{claim.id}: the configuration is outside the theorem's assumptions: {record['reason']}")

@@ -355,8 +355,7 @@ def training_inputs(config: Config):
 @functools.lru_cache(maxsize=256)
 def _lambda_max(seed: int, n: int, d_: int, M: int, J: int, bias: int, concentration: float = 0.0) -> float:
     X = _data(seed, n, d_, M, J, concentration)[0]
-    with nx.single_threaded_blas():
-        return float(np.linalg.eigvalsh(np.asarray(nx.ntk_gram(X, bias=bias)) / n)[-1])
+    return float(np.linalg.eigvalsh(np.asarray(nx.ntk_gram(X, bias=bias)) / n)[-1])
 
 
 def lambda_max(config: Config) -> float:
@@ -735,8 +734,7 @@ def measure_gram_rate(configs, keys) -> list[Measurement]:
     against the eigenvalues mu_k of T. Axis m: the empirical NTK Gram matrix at initialisation of width m
     against H on the same n = fixed_n points. The exponent is the least-squares slope of log(error) on
     log(size), with its t-interval at level GRAM_LEVEL."""
-    with nx.single_threaded_blas():
-        return [_gram_rate(config, key) for config, key in zip(configs, keys)]
+    return [_gram_rate(config, key) for config, key in zip(configs, keys)]
 
 
 def _gram_rate(config: Config, key) -> Measurement:
