@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import strategies as st
 
 
@@ -10,7 +12,7 @@ def batches(setting: st.SearchStrategy, member: st.SearchStrategy, *, min_size: 
     """Batches of configurations that share one *setting* (the part that fixes array shapes).
 
     Draws a ``setting`` mapping, then ``min_size..max_size`` ``member`` mappings, and
-    returns the tuple of merged configurations.  Hypothesis shrinks the batch to a
+    returns the tuple of merged configurations, no two alike.  Hypothesis shrinks the batch to a
     single configuration and then shrinks its values.  ``member`` may be a function
     of the setting, for members whose ranges depend on it.
     """
@@ -19,7 +21,8 @@ def batches(setting: st.SearchStrategy, member: st.SearchStrategy, *, min_size: 
     def draw(draw_):
         shared = draw_(setting)
         member_strategy = member(shared) if callable(member) else member
-        members = draw_(st.lists(member_strategy, min_size=min_size, max_size=max_size))
+        members = draw_(st.lists(member_strategy, min_size=min_size, max_size=max_size,
+                                 unique_by=lambda m: json.dumps(m, sort_keys=True, default=str)))
         return tuple({**shared, **m} for m in members)
 
     return draw()
