@@ -230,3 +230,125 @@ def radial_spline(x_data, y_data, x_eval, basis):
     R = basis(np.linalg.norm(xd[:, None] - xd[None], axis=-1))
     lam, c = bordered_solve(R, affine_design(xd), np.asarray(y_data, dtype=np.float64))
     return basis(np.linalg.norm(xe[:, None] - xd[None], axis=-1)) @ lam + affine_design(xe) @ c
+
+
+# --- the trajectory of the infinite-width output-layer gradient descent (Remark 5, Appendix N) ------------
+
+def _gd_segments(K, y, a, gaps):
+    import jax
+    import jax.numpy as jnp
+
+    def segment(r, gap):
+        r = jax.lax.fori_loop(0, gap, lambda _, rr: rr - a * (K @ rr), r)
+        return r, r
+
+    _, rs = jax.lax.scan(segment, jnp.asarray(y), gaps)
+    return y[None, :] - rs
+
+
+_GD_SEGMENTS = None
+
+
+def kernel_gd_values(K: np.ndarray, y: np.ndarray, a: float, times: Sequence[int]) -> np.ndarray:
+    """f_t(X) at the given step counts for gradient descent in function space on the data,
+    r_{t+1} = r_t - a K r_t, r_0 = y (f_0 = 0), f_t(X) = y - r_t.
+
+    This is full-batch GD on the output layer of the infinite-width network: with loss
+    (1/M) sum_j (1/2) r_j^2 and step eta = eta_bar / n the residual moves by (eta_bar / M) K_n r,
+    and the empirical kernel K_n tends to K; so a = eta_bar / M.  The steps are taken one by one
+    (a compiled JAX loop between consecutive recorded times).
+    """
+    import jax
+    import jax.numpy as jnp
+
+    global _GD_SEGMENTS
+    if _GD_SEGMENTS is None:
+        _GD_SEGMENTS = jax.jit(_gd_segments)
+    times = np.asarray(times, dtype=np.int64)
+    gaps = np.diff(np.concatenate([[0], times])).astype(np.int32)
+    out = _GD_SEGMENTS(jnp.asarray(K), jnp.asarray(y, dtype=jnp.float64), jnp.asarray(a, dtype=jnp.float64),
+                       jnp.asarray(gaps))
+    return np.asarray(out)
+
+
+def kernel_ridge_values(K: np.ndarray, y: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """h_lam(X) = K (K + lam I)^{-1} y for each lam: the minimiser of
+    sum_j (h(x_j) - y_j)^2 + lam ||h||_K^2 on the data (problem (166) in the kernel K)."""
+    M = K.shape[0]
+    return np.stack([K @ np.linalg.solve(K + float(l) * np.eye(M), y) for l in np.atleast_1d(lam)])
+
+
+# --- activations z_+^k / k!: the infinite-width kernel and the L-spline of Corollary 4 --------------------
+
+def _power_bias_moment(s, sp, a, k: int):
+    """E_B[phi(s + B) phi(s' + B)] for phi(z) = z_+^k / k! and B ~ U(-a, a): an integral of a
+    polynomial of degree 2k in B over [max(-s, -s', -a), a], by (k + 2)-point Gauss-Legendre (exact)."""
+    import math
+
+    lo = np.clip(np.maximum(-s, -sp), -a, a)
+    nodes, weights = np.polynomial.legendre.leggauss(k + 2)
+    b = 0.5 * (a - lo)[..., None] * nodes + 0.5 * (a + lo)[..., None]
+    f = (np.maximum(s[..., None] + b, 0.0) ** k) * (np.maximum(sp[..., None] + b, 0.0) ** k)
+    return 0.5 * (a - lo) * (f @ weights) / (math.factorial(k) ** 2 * 2 * a)
+
+
+def power_network_kernel(x, xp, k: int, init: str, a_w: float, a_b: float) -> np.ndarray:
+    """K(x, x') = E[phi(W x + B) phi(W x' + B)] for phi(z) = z_+^k / k!, B ~ U(-a_b, a_b) and
+    W uniform on {-1, 1} (init 'binary') or W ~ U(-a_w, a_w) (init 'uniform'), computed from the
+    law of (W, B) directly (not through zeta): the B-integral exactly, and for uniform W the
+    W-integral on the pieces between its kinks (W = 0, W = +-a_b/|x|, +-a_b/|x'|), where the
+    integrand is a polynomial in W, by 48-point Gauss-Legendre."""
+    x = np.atleast_1d(np.asarray(x, dtype=np.float64))
+    xp = np.atleast_1d(np.asarray(xp, dtype=np.float64))
+    X, XP = np.meshgrid(x, xp, indexing="ij")
+    if init == "binary":
+        return 0.5 * sum(_power_bias_moment(w * X, w * XP, a_b, k) for w in (1.0, -1.0))
+    out = np.zeros(X.shape)
+    for idx in np.ndindex(X.shape):
+        u, v = X[idx], XP[idx]
+        cuts = {-a_w, 0.0, a_w}
+        for z in (u, v):
+            if z != 0:
+                cuts |= {s * a_b / abs(z) for s in (1, -1) if a_b / abs(z) < a_w}
+        cuts = np.array(sorted(cuts))
+        total = 0.0
+        for lo, hi in zip(cuts[:-1], cuts[1:]):
+            w = 0.5 * (hi - lo) * _NODES + 0.5 * (hi + lo)
+            total += 0.5 * (hi - lo) * (_power_bias_moment(w * u, w * v, a_b, k) @ _WEIGHTS)
+        out[idx] = total / (2 * a_w)
+    return out
+
+
+def weighted_l_spline(phi: Callable, m: int, zeta: Callable, x_data, y_data, x_eval, breaks: Sequence[float] = ()):
+    """The solution of min int_S [g^(m)]^2 / zeta s.t. g(x_j) = y_j, S = [min x_j, max x_j],
+    with the polynomials of degree < m (the null space of L = d^m) unpenalised:
+    g = sum_j a_j R(., x_j) + q, deg q < m, sum_j a_j x_j^l = 0 (l < m), with the reproducing
+    kernel R(x, x') = int_S zeta(c) phi(x - c) phi(x' - c) dc of the penalty, phi the Green's
+    function of d^m (phi(z) = z_+^{m-1} / (m-1)!).  Integrals by 48-point Gauss-Legendre on the
+    pieces of [min x_j, min(x, x')] between the breaks of zeta."""
+    xd = np.asarray(x_data, dtype=np.float64)
+    xe = np.asarray(x_eval, dtype=np.float64)
+    lo = xd.min()
+
+    def R(u, v):
+        out = np.zeros((u.size, v.size))
+        for i, ui in enumerate(u):
+            for j, vj in enumerate(v):
+                hi = min(ui, vj)
+                if hi <= lo:
+                    continue
+                pts = [lo] + sorted(b for b in breaks if lo < b < hi) + [hi]
+                for p, q in zip(pts[:-1], pts[1:]):
+                    c = 0.5 * (q - p) * _NODES + 0.5 * (q + p)
+                    out[i, j] += 0.5 * (q - p) * ((zeta(c) * phi(ui - c) * phi(vj - c)) @ _WEIGHTS)
+        return out
+
+    P = np.stack([xd**l for l in range(m)], axis=1)
+    a, c = bordered_solve(R(xd, xd), P, np.asarray(y_data, dtype=np.float64))
+    return R(xe, xd) @ a + np.stack([xe**l for l in range(m)], axis=1) @ c
+
+
+def polynomial_design(x: np.ndarray, m: int) -> np.ndarray:
+    """[1, x, ..., x^{m-1}]: the null space of d^m at the inputs."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.stack([x**l for l in range(m)], axis=1)

@@ -225,3 +225,74 @@ def test_sgd_limit_without_the_adjustment_is_falsified(dev):
     result = theorems.run_claim(claim, dev, seed=0, examples=1)
     assert result["verdict"] == theorems.FALSIFIED
     assert result["worst"]["measured"] > -0.2
+
+
+# --- Remark 5: the trajectory and the smoothing splines; Corollary 4: another activation -------------------
+
+TRAJECTORY_BATCH = tuple({"init": init, "p1": 1.0, "p2": p2, "M": M, "data_seed": seed, "frac": frac}
+                         for init, p2, M, seed, frac in (("gaussian", 1.0, 5, -1, 0.1), ("uniform", 2.0, 5, 7, 0.5),
+                                                         ("binary", 2.0, 5, 11, 0.05), ("gaussian", 0.5, 5, 3, 0.8)))
+
+
+def _fixed(claim, batch):
+    import dataclasses
+
+    from hypothesis import strategies as st
+
+    return dataclasses.replace(claim, configurations=lambda profile: st.just(batch))
+
+
+def test_trajectory_holds_on_a_fixed_batch():
+    records = theorems.evaluate_batch(splines.trajectory_smoothing, TRAJECTORY_BATCH, seed=0)
+    assert [r["status"] for r in records] == ["pass"] * len(records)
+    # small steps: the gap never exceeds max_s (1/(1 + s) - e^{-s}) ~ 0.2036 of ||y||_2
+    assert records[2]["fitted"]["max_distance_to_spline"]["value"] < 0.2037
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrong", ["1/(eta t)^2", "1/(eta t^2)", "2/(eta t)"])
+def test_wrong_smoothing_strength_is_falsified(dev, wrong):
+    M, eta, t = splines.M_sym, splines.eta_bar, splines.t_steps
+    form = {"1/(eta t)^2": M / (eta * t) ** 2, "1/(eta t^2)": M / (eta * t**2), "2/(eta t)": 2 * M / (eta * t)}[wrong]
+    claim = _fixed(splines.trajectory_smoothing.with_closed_form(form), TRAJECTORY_BATCH)
+    result = theorems.run_claim(claim, dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert result["counterexample"]
+    assert result["worst"]["error"] > result["worst"]["tolerance"]
+
+
+def test_activation_degrees_and_zeta_k():
+    assert splines.activation_degree(splines.ACTIVATION_RELU2) == 2
+    assert splines.activation_degree(splines.ACTIVATION_RELU) == 1
+    with pytest.raises(ValueError):
+        splines.activation_degree(sympy.Piecewise((splines.z_act**2, splines.z_act > 0), (0, True)))  # not z^2/2
+    # k = 1 gives Theorem 2 (c)'s zeta; k = 2: a_w^5 / (12 a_b) on |x| <= a_b / a_w
+    assert sympy.simplify(splines.curvature_density_power(1, "uniform") - splines.ZETA_UNIFORM) == 0
+    z2 = splines.curvature_density_power(2, "uniform").subs({a_w: 1, a_b: 2})
+    assert {sympy.nsimplify(z2.subs(x, v)) for v in (-2, sympy.Rational(1, 10), 1)} == {sympy.Rational(1, 24)}
+
+
+OTHER_BATCH = tuple({"init": init, "p1": p1, "p2": p2, "M": 5, "data_seed": seed, "trend": 1.0, "offset": -2.0,
+                     "curvature": 0.5}
+                    for init, p1, p2, seed in (("uniform", 1.0, 2.0, -1), ("uniform", 1.0, 1.5, 4),
+                                               ("binary", 1.0, 3.0, 9)))
+
+
+def test_other_activation_holds_and_uses_zeta_2():
+    records = theorems.evaluate_batch(splines.other_activation, OTHER_BATCH, seed=0)
+    assert [r["status"] for r in records] == ["pass"] * len(records)
+    # where zeta_2 is not constant on S (a_b / a_w = 1.5), the weight E[W^2 | C] of ReLU in its place misses
+    config = OTHER_BATCH[1]
+    xs, ys = splines.other_activation_dataset(config)
+    wrong = nsp.weighted_l_spline(lambda z: np.maximum(z, 0) ** 2 / 2, 3, lambda c: np.minimum(1.0, 1.5 / np.abs(c)) ** 4,
+                                  xs, ys, splines.eval_grid(xs), breaks=(-1.5, 1.5))
+    assert np.max(np.abs(wrong - np.asarray(records[1]["measured"]))) > 1e3 * records[1]["tolerance"]
+
+
+@pytest.mark.slow
+def test_relu_penalty_for_the_other_activation_is_falsified(dev):
+    claim = _fixed(splines.other_activation.with_closed_form(splines.ACTIVATION_RELU), OTHER_BATCH)
+    result = theorems.run_claim(claim, dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert result["counterexample"]
+    assert result["worst"]["error"] > 1e6 * result["worst"]["tolerance"]
