@@ -96,11 +96,28 @@ def test_claim_id_must_name_its_family():
         _claim(lambda c: None).__class__(**{**_claim(lambda c: None).__dict__, "id": "nofamily"})
 
 
-def test_ci_profile_is_deterministic():
-    claim = _claim(lambda c: Measurement(value=2.0 * c["x"]))
-    ci = theorems.PROFILES["ci"]
-    runs = [theorems.run_claim(claim, ci, seed=5)["records"] for _ in range(2)]
-    assert [r["config"] for r in runs[0]] == [r["config"] for r in runs[1]]
+def test_a_seed_draws_the_same_configurations_in_any_checkout(tmp_path):
+    """The ci profile must be deterministic across clones: run the same claim from the source tree and from a
+    copy of the packages elsewhere, and compare the configurations drawn."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    copy = tmp_path / "copy"
+    for package in ("theorems", "numerics", "reports"):
+        shutil.copytree(root / package, copy / package, ignore=shutil.ignore_patterns("__pycache__"))
+    drawn = []
+    for where in (root, copy):
+        out = tmp_path / f"out-{len(drawn)}"
+        subprocess.run([sys.executable, "-m", "theorems", "verify", "shrinkage.filter_exact", "--profile", "ci",
+                        "--examples", "4", "--no-report", "--out", str(out)], cwd=where, check=True,
+                       capture_output=True, timeout=600, env={**__import__("os").environ, "PYTHONPATH": str(where)})
+        records = json.loads((out / "results.json").read_text())["claims"][0]["records"]
+        drawn.append([r["config"] for r in records])
+    assert drawn[0] == drawn[1] and len(drawn[0]) >= 4
 
 
 def test_shrinking_stops_at_the_profile_budget_with_a_failing_batch():

@@ -218,6 +218,17 @@ def test_output_layer_only_difference_is_not_faster_than_n_to_minus_two(dev):
 
 
 @pytest.mark.slow
+def test_theorem_1_bound_holds_and_a_bound_of_n_to_minus_one_is_falsified(dev):
+    """The paper's one-sided O_p(n^-1/2) holds on one batch; the planted, too strong O(n^-1) does not."""
+    held = theorems.run_claim(splines.spline_rate_bound, dev, seed=0, examples=1)
+    assert held["verdict"] == theorems.HOLDS, held["worst"]
+    wrong = theorems.run_claim(splines.spline_rate_bound.with_closed_form(sympy.Integer(-1)), dev, seed=0,
+                               examples=1)
+    assert wrong["verdict"] == theorems.FALSIFIED
+    assert wrong["counterexample"] and wrong["worst"]["error"] > 0
+
+
+@pytest.mark.slow
 def test_sgd_limit_without_the_adjustment_is_falsified(dev):
     """SGD on the raw data compared with the weighted spline through it: the distance stops falling."""
     claim = splines.rate_claim(claim_id="splines.sgd_rate", adjust=False, sgd=True, max_steps=splines.SGD_STEPS,

@@ -40,7 +40,7 @@ class Profile:
 
     name: str
     max_examples: int
-    derandomize: bool
+    derandomize: bool  # True: the seed defaults to 0; False: a fresh seed unless one is given
     scale: str
     min_in_scope: int = 20
     shrink_seconds: float = 60.0

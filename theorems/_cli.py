@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 import textwrap
 import time
@@ -50,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
     v.add_argument("--examples", type=_positive_int, default=None,
                    help="Hypothesis examples per claim (default: the profile's)")
-    v.add_argument("--seed", type=_seed, default=0)
+    v.add_argument("--seed", type=_seed, default=None,
+                   help="seed of the search (default: 0 on the ci profile, a fresh one recorded in "
+                        "results.json otherwise)")
     v.add_argument("--out", type=Path, default=Path("reports/latest"), help="report directory")
     v.add_argument("--baseline", type=Path, default=None,
                    help="exit non-zero if a claim that holds in this results file no longer holds")
@@ -102,6 +105,9 @@ def _verify(args) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} exists and is not a directory")
     profile = PROFILES[args.profile]
+    if args.seed is None:
+        args.seed = 0 if profile.derandomize else secrets.randbelow(2**31)
+    print(f"profile {profile.name}, seed {args.seed}", file=sys.stderr)
     started = time.time()
     t0 = time.perf_counter()
     out = []

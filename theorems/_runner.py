@@ -240,7 +240,7 @@ def _run_claim(claim: Claim, profile: Profile, *, seed: int, examples: int | Non
     strategy = claim.configurations(profile)
     hyp_settings = settings(
         max_examples=max_examples,
-        derandomize=profile.derandomize,
+        derandomize=False,
         database=None,
         deadline=None,
         suppress_health_check=list(HealthCheck),
@@ -249,9 +249,10 @@ def _run_claim(claim: Claim, profile: Profile, *, seed: int, examples: int | Non
     counterexample = None
     minimal = None
     for round_ in range(MAX_ROUNDS):
-        # Round 0 is the profile's own search; further rounds (each a fresh, seeded search) run only
-        # while fewer than ``profile.min_in_scope`` configurations have been judged.
-        rng = None if (profile.derandomize and round_ == 0) else random.Random(seed * 7919 + round_)
+        # Every search is seeded from the run's seed alone (never from Hypothesis's own randomness or its
+        # digest of the code), so a seed draws the same configurations in any checkout. Rounds after the
+        # first run only while fewer than ``profile.min_in_scope`` configurations have been judged.
+        rng = random.Random(seed * 7919 + round_)
         try:
             minimal = hypothesis.find(strategy, condition, settings=hyp_settings, random=rng)
         except hypothesis.errors.NoSuchExample:
