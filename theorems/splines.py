@@ -1355,8 +1355,10 @@ def _network_trajectory_error(predicted, measurement, config):
 def _plot_network_trajectory(records, ax):
     """Distance on the data to the smoothing spline at M / (eta_bar t) against eta_bar mu_max t / M, per width
     (first judged record; the others faint), with the allowance of the infinite-width trajectory."""
+    import matplotlib
+
     judged = [r for r in records if r["status"] in ("pass", "fail") and r.get("series")]
-    cmap = __import__("matplotlib").colormaps["viridis"]
+    cmap = matplotlib.colormaps["viridis"]
     for k, r in enumerate(judged):
         s = r["series"]
         d = np.asarray(s["to_spline"], dtype=float)
