@@ -306,3 +306,53 @@ def spline_distance_runs(seeds, X, Y, G, XE, frac, tol, max_steps, *, widths, in
     nets = stack_nets(seeds, widths, d, init, p1, p2)
     sgd_seeds = jnp.asarray(np.asarray(seeds)[..., 0] % (2**31 - 1))
     return _compiled_runs(act, bool(output_only), bool(sgd))(nets, X, Y, G, XE, frac, tol, max_steps, sgd_seeds)
+
+
+def trajectory_run(nets, X, Y, XE, eta_bar, gaps, act: str = "relu"):
+    """Full-batch GD of every network of ``nets`` (one per width n, all parameters) at the step
+    eta = eta_bar / n, with f recorded on the data X (M, d) and on the grid XE (E, d) after the step counts
+    cumsum(gaps) (a gap of 0 repeats the previous record).
+
+    eta_bar is the same for every width: the empirical NTK Gram matrix J J^T / n tends to the infinite-width
+    output-layer kernel K(X, X) (the two ASI copies carry s_c^2 = 1/2 each, so their output layers add up to
+    one copy's sum_i phi(z_i) phi(z_i') ~ n K; the hidden layer and b2 add O(1)), so the residual moves by
+    (eta_bar / M) (J J^T / n) r per step for every width.  Also returns 2 M / lambda_max(J J^T) of each
+    network at initialisation, against which eta = eta_bar / n is stable.
+
+    Returns (f on X (widths, L, M), f on XE (widths, L, E), stability limits (widths,)).
+    """
+    nets = tuple(nets)
+    etas = tuple(eta_bar / p["W2"].shape[-1] for p in nets)
+    limits = jnp.stack([stability_limit(p, X, act) for p in nets])
+
+    def steps(_, ps):
+        return tuple(_step(p, e, X, Y, act, False)[0] for p, e in zip(ps, etas))
+
+    def segment(ps, gap):
+        ps = jax.lax.fori_loop(0, gap, steps, ps)
+        fx = jnp.stack([forward(p, X, act) for p in ps])
+        fe = jnp.stack([forward(p, XE, act) for p in ps])
+        return ps, (fx, fe)
+
+    _, (fx, fe) = jax.lax.scan(segment, nets, gaps)
+    return jnp.swapaxes(fx, 0, 1), jnp.swapaxes(fe, 0, 1), limits
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_trajectories(act: str):
+    inner = jax.vmap(lambda nets, X, Y, XE, eta_bar, gaps: trajectory_run(nets, X, Y, XE, eta_bar, gaps, act),
+                     in_axes=(0, None, None, None, None, None))
+    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0)))
+
+
+def trajectory_runs(seeds, X, Y, XE, eta_bar, gaps, *, widths, init, p1, p2, act="relu"):
+    """Batched :func:`trajectory_run`: configurations (outer axis of X, Y, XE, eta_bar, gaps) x runs;
+    ``seeds`` (configs, runs, widths) are the integer seeds of the initial ASI networks.
+
+    Returns f on X (configs, runs, widths, L, M), f on XE (configs, runs, widths, L, E) and the stability
+    limits 2 M / lambda_max(J J^T) at initialisation (configs, runs, widths).
+    """
+    d = X.shape[-1]
+    nets = stack_nets(seeds, widths, d, init, p1, p2)
+    return _compiled_trajectories(act)(nets, jnp.asarray(X), jnp.asarray(Y), jnp.asarray(XE),
+                                       jnp.asarray(eta_bar), jnp.asarray(gaps, dtype=jnp.int32))

@@ -352,3 +352,39 @@ def polynomial_design(x: np.ndarray, m: int) -> np.ndarray:
     """[1, x, ..., x^{m-1}]: the null space of d^m at the inputs."""
     x = np.asarray(x, dtype=np.float64)
     return np.stack([x**l for l in range(m)], axis=1)
+
+
+def _gd_coefficient_segments(K, y, a, gaps):
+    import jax
+    import jax.numpy as jnp
+
+    def step(_, state):
+        r, alpha = state
+        return r - a * (K @ r), alpha + a * r
+
+    def segment(state, gap):
+        state = jax.lax.fori_loop(0, gap, step, state)
+        return state, state[1]
+
+    _, alphas = jax.lax.scan(segment, (jnp.asarray(y), jnp.zeros_like(y)), gaps)
+    return alphas
+
+
+_GD_COEFFICIENTS = None
+
+
+def kernel_gd_coefficients(K: np.ndarray, y: np.ndarray, a: float, times: Sequence[int]) -> np.ndarray:
+    """alpha_t at the given step counts, f_t = K(., X) alpha_t the function-space gradient descent of
+    :func:`kernel_gd_values` extended off the data: alpha_{t+1} = alpha_t + a r_t, r_{t+1} = r_t - a K r_t,
+    alpha_0 = 0, r_0 = y (so f_t(X) = K alpha_t = y - r_t), accumulated step by step without solving with K."""
+    import jax
+    import jax.numpy as jnp
+
+    global _GD_COEFFICIENTS
+    if _GD_COEFFICIENTS is None:
+        _GD_COEFFICIENTS = jax.jit(_gd_coefficient_segments)
+    times = np.asarray(times, dtype=np.int64)
+    gaps = np.diff(np.concatenate([[0], times])).astype(np.int32)
+    out = _GD_COEFFICIENTS(jnp.asarray(K), jnp.asarray(y, dtype=jnp.float64), jnp.asarray(a, dtype=jnp.float64),
+                           jnp.asarray(gaps))
+    return np.asarray(out)

@@ -307,3 +307,79 @@ def test_relu_penalty_for_the_other_activation_is_falsified(dev):
     assert result["verdict"] == theorems.FALSIFIED
     assert result["counterexample"]
     assert result["worst"]["error"] > 1e6 * result["worst"]["tolerance"]
+
+
+# --- Remark 5 for trained finite-width networks ------------------------------------------------------------
+
+NETWORK_BATCH = tuple({"init": "uniform", "p1": 1.0, "p2": 2.0, "M": 5, "data_seed": seed, "frac": frac,
+                       "scale": "dev", "init_seed": k}
+                      for k, (seed, frac) in enumerate(((-1, 0.5), (7, 0.3), (11, 0.1), (3, 0.7))))
+
+
+def test_empirical_ntk_over_width_is_the_infinite_width_output_kernel():
+    """J J^T / n of an ASI network tends to K(X, X) of kernel_for(ZETA, .) for the same law: the two copies'
+    output layers carry s_c^2 = 1/2 each and add up to one copy's sum_i phi(z_i) phi(z_i'), a Monte Carlo sum
+    of n terms with mean K; the hidden layer and b2 add (sum_i W2_i^2 H H^T (x x' + 1) + 1) = O(1)."""
+    config = {"init": "gaussian", "p1": 1.0, "p2": 1.0, "M": 5, "data_seed": 3}
+    xs, _ = splines.dataset(config)
+    K = splines.kernel_for(splines.ZETA, config)(xs, xs)
+    n = 2**15
+    params = {k: jnp.asarray(v) for k, v in nx.sample_asi_numpy(4, n, 1, "gaussian", 1.0, 1.0).items()}
+    X = jnp.asarray(xs[:, None])
+    h = np.maximum(np.asarray(params["W1"][0])[:, 0][:, None] * xs[None] + np.asarray(params["b1"][0])[:, None], 0)
+    se = (h[:, :, None] * h[:, None, :]).std(axis=0) / np.sqrt(n)
+    out = np.asarray(nx.output_gram(params, X)) / n
+    assert np.all(np.abs(out - K) <= 5 * se + 1e-12)
+    full = np.asarray(nx.ntk_gram(params, X)) / n
+    hidden = (1.0 + float(np.sum(params["W2"][0] ** 2)) * float(np.max(np.abs(np.outer(xs, xs) + 1.0)))) / n
+    assert np.all(np.abs(full - K) <= 5 * se + hidden)
+    top = lambda A: np.linalg.eigvalsh(A)[-1]
+    assert abs(top(full) / top(K) - 1) < 0.03
+    # without the ASI factors the kernel would be off by 2 either way
+    assert abs(top(2 * full) / top(K) - 1) > 0.4 and abs(top(full / 2) / top(K) - 1) > 0.4
+
+
+def test_trajectory_network_and_width_rate_hold_on_a_fixed_batch():
+    records = theorems.evaluate_batch(splines.trajectory_network, NETWORK_BATCH, seed=0)
+    assert [r["status"] for r in records] == ["pass"] * len(records)
+    for r in records:
+        # the networks approach the infinite-width trajectory: the widest ones are closer than the narrowest
+        assert (r["fitted"]["max_distance_to_kernel_trajectory_n4096"]["value"]
+                < r["fitted"]["max_distance_to_kernel_trajectory_n128"]["value"])
+    rates = theorems.evaluate_batch(splines.trajectory_width_rate, NETWORK_BATCH, seed=0)
+    assert [r["status"] for r in rates] == ["pass"] * len(rates)
+    assert all(r["fitted"]["slope"]["interval"][0] < -0.5 < r["fitted"]["slope"]["interval"][1] for r in rates)
+
+
+def test_unstable_runs_are_out_of_scope_and_not_counted():
+    widths = splines.TRAJ_NET_WIDTHS["dev"]
+    stable = np.ones((2, len(widths)), dtype=bool)
+    assert splines.network_scope(stable, widths) is None
+    stable[0, 0] = False  # one run at the smallest width: left out, the configuration still counts
+    assert splines.network_scope(stable, widths) is None
+    stable[1, 0] = False  # no stable run left at that width
+    assert "unstable" in splines.network_scope(stable, widths)
+    # a step past the stability limit of the infinite-width kernel is outside the claim altogether
+    assert "2M/mu_max" in splines.trajectory_network.assumptions({**NETWORK_BATCH[0], "frac": 1.2})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrong", ["1/(eta t)^2", "2/(eta t)"])
+def test_wrong_strength_for_the_trained_networks_is_falsified(dev, wrong):
+    M, eta, t = splines.M_sym, splines.eta_bar, splines.t_steps
+    form = {"1/(eta t)^2": M / (eta * t) ** 2, "2/(eta t)": 2 * M / (eta * t)}[wrong]
+    claim = _fixed(splines.trajectory_network.with_closed_form(form), NETWORK_BATCH)
+    result = theorems.run_claim(claim, dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert result["counterexample"]
+    assert result["worst"]["error"] > result["worst"]["tolerance"]
+
+
+@pytest.mark.slow
+def test_width_rate_of_n_to_minus_one_is_falsified(dev):
+    """Planted: D_n = O(n^-1); the measured slopes are near -1/2 with intervals that stop short of -1."""
+    claim = _fixed(splines.trajectory_width_rate.with_closed_form(sympy.Integer(-1)), NETWORK_BATCH)
+    result = theorems.run_claim(claim, dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert result["counterexample"]
+    assert result["worst"]["status"] == "fail" and result["worst"]["error"] > 0
