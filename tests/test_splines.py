@@ -159,8 +159,8 @@ def test_wrong_limits_and_rates_are_falsified(dev, planted):
     if planted == "slope -1/3":
         claim = splines.spline_rate.with_closed_form(sympy.Rational(-1, 3))
     elif planted == "plain spline":
-        # constant zeta for the Gaussian law: the unweighted natural spline where the weighted one is due
-        claim = splines.rate_claim(zeta_form=sympy.Tuple(sympy.Integer(1), splines.ZETA_BINARY, splines.ZETA_UNIFORM),
+        # the unweighted natural spline through the same adjusted data, where the zeta-weighted one is due
+        claim = splines.rate_claim(problem=lambda c: {**splines.problem_1d(c), "G": splines.problem_1d(c)["G_plain"]},
                                    inits=("gaussian",))
     else:
         # train on the raw data and compare with the weighted spline through it

@@ -1441,7 +1441,7 @@ trajectory_network = Claim(
 
 def measure_width_rate(configs, keys) -> list[Measurement]:
     """D_n = max over recorded t of max over the grid on S of |f_t^{(n)} - f_t^inf| per run, f_t^inf = K(., X)
-    alpha_t; the OLS slope of log D_n on log n over the stable (width, seed) runs, with its 99.9% t-interval."""
+    alpha_t; the OLS slope of log D_n on log n over the stable (width, seed) runs, with its t-interval."""
     runs = network_trajectories(configs, keys)
     widths = TRAJ_NET_WIDTHS[configs[0]["scale"]]
     out = []
@@ -1508,9 +1508,13 @@ trajectory_width_rate = Claim(
     agreement=Agreement(
         name="lower end of the slope's CI above the exponent",
         error=_faster_error, tolerance=lambda p, m, c: 0.0,
-        reason=("An upper bound O(n^rho) is contradicted by a configuration only when the whole 99.9% Student-t "
-                "interval of its log-log slope lies above rho (D_n demonstrably falls more slowly); a slope steeper "
-                "than rho agrees with the bound. sup_S is taken on a grid of 81 points of S. " + RATE_REASON)),
+        reason=(f"An upper bound O(n^rho) is contradicted by a configuration only when the whole {100 * CI_LEVEL:.2f}% "
+                "Student-t interval of its log-log slope lies above rho (D_n demonstrably falls more slowly); a slope "
+                "steeper than rho agrees with the bound. The slope is the OLS slope of log D_n on log n over the "
+                "stable (width, seed) runs of a configuration (independent networks), its interval the Student-t "
+                f"interval with n - 2 degrees of freedom at the level that makes the family-wise error over the "
+                f"~{JUDGED_PER_RUN} configurations of a run at most {100 * (1 - FAMILY_LEVEL):.0f}% (Bonferroni). "
+                "sup_S is taken on a grid of 81 points of S.")),
     plot=_plot_width_rate,
     max_examples={"dev": 6, "ci": 6, "thorough": 20},
 )
