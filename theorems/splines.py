@@ -1383,9 +1383,14 @@ other_activation = Claim(
         "With activation phi(z) = z_+^2 / 2, the Green's function of L = d^3/dz^3 and positively homogeneous of "
         "degree k = 2, the infinite-width network's limit solves min int_S [L(g - f_0)]^2 / zeta dx s.t. "
         "g(x_j) = y_j - p(x_j) with L p = 0 (p quadratic) and zeta(x) = p_C(x) E[W^{2k} | C = x]; for zeta "
-        "constant on S this is the natural quintic spline."),
+        "constant on S this is the natural quintic spline. Checked for the three laws of Theorem 2: binary and "
+        "uniform W with uniform B (zeta_2 piecewise, every integral exact), and Gaussian W, B (zeta_2 = "
+        "8 sigma_w^5 sigma_b^5 / (pi (sigma_b^2 + x^2 sigma_w^2)^3), smooth and nowhere constant; the network "
+        "kernel in closed form from the bivariate Gaussian (W x + B, W x' + B), the penalty's kernel by "
+        "Gauss-Legendre on pieces of length sigma_b / sigma_w with the refinement difference in the tolerance)."),
     source=(f"{SOURCE}, Corollary 4 (Sec. 3.1, problem (6)) with its proof in Appendix J; the choice z_+^2 / 2, "
-            "the explicit zeta_2 of the uniform laws and the kernel form of the solution are [derived]"),
+            "the explicit zeta_2 of the three laws of Theorem 2 (the Gaussian one derived in SymPy from the density), "
+            "the closed-form Gaussian network kernel and the kernel form of the solution are [derived]"),
     closed_form=ACTIVATION_RELU2,
     symbols={"z": "pre-activation W x + B"},
     predict=predict_other_activation,
