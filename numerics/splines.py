@@ -388,3 +388,31 @@ def kernel_gd_coefficients(K: np.ndarray, y: np.ndarray, a: float, times: Sequen
     out = _GD_COEFFICIENTS(jnp.asarray(K), jnp.asarray(y, dtype=jnp.float64), jnp.asarray(a, dtype=jnp.float64),
                            jnp.asarray(gaps))
     return np.asarray(out)
+
+
+def gaussian_power2_network_kernel(x, xp, s_w: float, s_b: float) -> np.ndarray:
+    """K(x, x') = E[phi(W x + B) phi(W x' + B)] for phi(z) = z_+^2 / 2, W ~ N(0, s_w^2), B ~ N(0, s_b^2)
+    independent, in closed form from the law of (W, B).
+
+    U = W x + B and V = W x' + B are jointly Gaussian with mean 0, variances s_u^2 = s_w^2 x^2 + s_b^2,
+    s_v^2 = s_w^2 x'^2 + s_b^2 and correlation cos(theta) = (s_w^2 x x' + s_b^2) / (s_u s_v).  Writing
+    (U, V) = s_u (G_1), s_v (cos(theta) G_1 + sin(theta) G_2) with G standard Gaussian in the plane and
+    integrating over the sector where both are positive (polar coordinates: the radial integral
+    int_0^inf r^5 e^{-r^2/2} dr = 8, the angular one
+    int_{theta - pi/2}^{pi/2} cos^2(a) cos^2(a - theta) da = J_2(theta) / 8),
+
+        E[U_+^2 V_+^2] = s_u^2 s_v^2 J_2(theta) / (2 pi),
+        J_2(theta) = 3 sin(theta) cos(theta) + (pi - theta)(1 + 2 cos^2(theta)),
+
+    and K = E[U_+^2 V_+^2] / 4.  Every term is evaluated to round-off (theta = arccos of a clipped
+    correlation; J_2 is flat to third order at theta = 0, so the arccos round-off near correlation 1 does not
+    propagate)."""
+    x = np.atleast_1d(np.asarray(x, dtype=np.float64))
+    xp = np.atleast_1d(np.asarray(xp, dtype=np.float64))
+    X, XP = np.meshgrid(x, xp, indexing="ij")
+    su2 = s_w**2 * X**2 + s_b**2
+    sv2 = s_w**2 * XP**2 + s_b**2
+    cos_t = np.clip((s_w**2 * X * XP + s_b**2) / np.sqrt(su2 * sv2), -1.0, 1.0)
+    theta = np.arccos(cos_t)
+    j2 = 3.0 * np.sin(theta) * cos_t + (np.pi - theta) * (1.0 + 2.0 * cos_t**2)
+    return su2 * sv2 * j2 / (8.0 * np.pi)

@@ -383,3 +383,72 @@ def test_width_rate_of_n_to_minus_one_is_falsified(dev):
     assert result["verdict"] == theorems.FALSIFIED
     assert result["counterexample"]
     assert result["worst"]["status"] == "fail" and result["worst"]["error"] > 0
+
+
+# --- Corollary 4 for the Gaussian law of Theorem 2 (a) ------------------------------------------------------
+
+GAUSS_BATCH = tuple({"init": "gaussian", "p1": p1, "p2": p2, "M": 5, "data_seed": seed, "trend": 1.0,
+                     "offset": -2.0, "curvature": 0.5}
+                    for p1, p2, seed in ((2.0, 0.5, -1), (1.0, 1.0, 4), (0.5, 2.0, 9)))
+
+
+def test_gaussian_zeta_k_is_derived_from_the_density():
+    # k = 1 is Theorem 2 (a); k = 2 differs from it by the non-constant factor E[W^4 | C] / E[W^2 | C]
+    assert sympy.simplify(splines.curvature_density_power(1, "gaussian") - splines.ZETA_GAUSSIAN) == 0
+    z2 = splines.curvature_density_power(2, "gaussian")
+    ratio = sympy.simplify(z2 / splines.ZETA_GAUSSIAN)
+    assert sympy.simplify(ratio - 4 * sigma_w**2 * sigma_b**2 / (sigma_b**2 + x**2 * sigma_w**2)) == 0
+    assert sympy.diff(ratio, x) != 0
+    f = sympy.lambdify(x, z2.subs({sigma_w: 1.5, sigma_b: 0.7}), "numpy")
+    for v in (-1.7, 0.0, 0.4):
+        ref, _ = integrate.quad(lambda w: abs(w) ** 5 * np.exp(-w**2 / (2 * 1.5**2) - (w * v) ** 2 / (2 * 0.7**2))
+                                / (2 * np.pi * 1.5 * 0.7), -np.inf, np.inf, epsabs=1e-14, epsrel=1e-12)
+        assert abs(float(f(v)) - ref) < 1e-10 * ref
+
+
+def test_gaussian_power2_kernel_matches_monte_carlo():
+    # 2^21 draws of (W, B); each sample mean is within 5 standard errors of its expectation except with
+    # probability < 6e-7 (central limit theorem), so a kernel off by more than that is caught
+    s_w, s_b, n = 1.5, 0.7, 2**21
+    pts = np.array([-1.6, -0.3, 0.5, 1.9])
+    key_w, key_b = jax.random.split(jax.random.PRNGKey(7))
+    Wd = np.asarray(s_w * jax.random.normal(key_w, (n,), dtype=jnp.float64))
+    Bd = np.asarray(s_b * jax.random.normal(key_b, (n,), dtype=jnp.float64))
+    feats = np.maximum(Wd[:, None] * pts[None, :] + Bd[:, None], 0.0) ** 2 / 2
+    K = nsp.gaussian_power2_network_kernel(pts, pts, s_w, s_b)
+    for i in range(pts.size):
+        for j in range(i, pts.size):
+            prod = feats[:, i] * feats[:, j]
+            assert abs(prod.mean() - K[i, j]) < 5 * prod.std() / np.sqrt(n)
+
+
+def test_other_activation_holds_for_the_gaussian_law():
+    records = theorems.evaluate_batch(splines.other_activation, GAUSS_BATCH, seed=0)
+    assert [r["status"] for r in records] == ["pass"] * len(records)
+    assert max(r["error"] for r in records) < 1e-10
+
+
+def _relu_zeta_prediction(closed_form, config):
+    """Problem (6) with L = d^3 but Theorem 1's zeta (k = 1) in place of zeta_2."""
+    xs, ys = splines.other_activation_dataset(config)
+    z1 = sympy.lambdify(x, splines.curvature_density_power(1, config["init"]).subs(splines.law_values(config)),
+                        "numpy")
+    return nsp.weighted_l_spline(lambda z: np.maximum(z, 0) ** 2 / 2, 3, z1, xs, ys, splines.eval_grid(xs),
+                                 breaks=splines.other_activation_breaks(config))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrong", ["relu penalty", "relu zeta"])
+def test_wrong_penalty_or_zeta_is_falsified_for_the_gaussian_law(dev, wrong):
+    import dataclasses
+
+    claim = splines.other_activation
+    if wrong == "relu penalty":
+        claim = claim.with_closed_form(splines.ACTIVATION_RELU)
+    else:
+        claim = dataclasses.replace(claim, predict=_relu_zeta_prediction)
+    result = theorems.run_claim(_fixed(claim, GAUSS_BATCH), dev, seed=0, examples=1)
+    assert result["verdict"] == theorems.FALSIFIED
+    assert result["counterexample"]
+    assert {r["config"]["init"] for r in result["counterexample"]} == {"gaussian"}
+    assert result["worst"]["error"] > 1e3 * result["worst"]["tolerance"]

@@ -1569,11 +1569,33 @@ def activation_degree(phi: sympy.Expr) -> int:
     return k
 
 
+def curvature_density_moment(p_WB: sympy.Expr, k: int) -> sympy.Expr:
+    """zeta_k(x) = int_R |W|^{2k+1} p_{W,B}(W, -W x) dW for a joint density p_{W,B} (Corollary 4's zeta; k = 1 is
+    Prop. 14's zeta).  As in ``curvature_density``: the integral split at W = 0 into
+    int_0^inf w^{2k+1} [p(w, -w x) + p(-w, w x)] dw and handed to SymPy for x = t > 0 and x = -t < 0."""
+    def half(sign):
+        xx = sign * _t
+        integrand = _w ** (2 * k + 1) * (p_WB.subs({W: _w, B: -_w * xx}, simultaneous=True)
+                                         + p_WB.subs({W: -_w, B: _w * xx}, simultaneous=True))
+        return sympy.simplify(sympy.integrate(sympy.expand(integrand), (_w, 0, sympy.oo), conds="none"))
+
+    pos, neg = half(1), half(-1)
+    if sympy.simplify(pos - neg) == 0:
+        return sympy.simplify(pos.subs(_t, sympy.Abs(x)).subs(sympy.Abs(x) ** 2, x**2))
+    return sympy.Piecewise((neg.subs(_t, -x), x < 0), (pos.subs(_t, x), True))
+
+
+@functools.lru_cache(maxsize=16)
 def curvature_density_power(k: int, init: str) -> sympy.Expr:
     """zeta_k(x) = p_C(x) E[W^{2k} | C = x] = int |W|^{2k+1} p_{W,B}(W, -W x) dW (Corollary 4's zeta; the
-    change of variables b = -w c in P(C in dc) carries the factor |w|) for B ~ U(-a_b, a_b) independent of W,
-    W ~ U(-a_w, a_w) (uniform: min(a_w, a_b/|x|)^{2k+2} / ((2k+2) 2 a_w a_b)) or W uniform on {-1, 1}
+    change of variables b = -w c in P(C in dc) carries the factor |w|) for the three laws of Theorem 2:
+    W ~ N(0, sigma_w^2), B ~ N(0, sigma_b^2) (gaussian: derived from the product density by
+    ``curvature_density_moment``, k! 2^k sigma_w^{2k+1} sigma_b^{2k+1} / (pi (sigma_b^2 + x^2 sigma_w^2)^{k+1}),
+    smooth and nowhere constant), and B ~ U(-a_b, a_b) independent of W ~ U(-a_w, a_w)
+    (uniform: min(a_w, a_b/|x|)^{2k+2} / ((2k+2) 2 a_w a_b)) or W uniform on {-1, 1}
     (binary: 1/(2 a_b) on [-a_b, a_b])."""
+    if init == "gaussian":
+        return curvature_density_moment(_gauss(W, sigma_w) * _gauss(B, sigma_b), k)
     if init == "binary":
         return sympy.Piecewise((1 / (2 * a_b), sympy.Abs(x) <= a_b), (0, True))
     upper = sympy.Min(a_w, a_b / _t)
@@ -1582,11 +1604,14 @@ def curvature_density_power(k: int, init: str) -> sympy.Expr:
 
 
 def other_activation_laws(profile: Profile) -> st.SearchStrategy:
-    """Binary and uniform laws; a_b / a_w < 2 makes zeta_2 non-constant on the data's hull [-2, 2]."""
+    """The three laws of Theorem 2: binary and uniform (a_b / a_w < 2 makes zeta_2 non-constant on the data's
+    hull [-2, 2]) and gaussian (sigma_w, sigma_b in {0.5, 1, 2}: zeta_2 is smooth and nowhere constant)."""
     binary = st.fixed_dictionaries({"init": st.just("binary"), "p1": st.just(1.0), "p2": st.sampled_from((2.0, 3.0))})
     uniform = st.fixed_dictionaries({"init": st.just("uniform"), "p1": st.sampled_from((0.5, 1.0, 2.0)),
                                      "p2": st.sampled_from((1.0, 1.5, 2.0, 3.0))})
-    return st.tuples(st.one_of(binary, uniform), st.integers(4, 7)).map(lambda t: {**t[0], "M": t[1]})
+    gaussian = st.fixed_dictionaries({"init": st.just("gaussian"), "p1": st.sampled_from((0.5, 1.0, 2.0)),
+                                      "p2": st.sampled_from((0.5, 1.0, 2.0))})
+    return st.tuples(st.one_of(binary, uniform, gaussian), st.integers(4, 7)).map(lambda t: {**t[0], "M": t[1]})
 
 
 def other_activation_data(setting: Config) -> st.SearchStrategy:
@@ -1623,7 +1648,35 @@ def predict_other_activation(closed_form, config: Config) -> np.ndarray:
     phi = sympy.lambdify(z_act, closed_form, "numpy")
     xs, ys = other_activation_dataset(config)
     zeta = lambda c: np.broadcast_to(np.asarray(zk(c), dtype=np.float64), np.shape(c))
-    return nsp.weighted_l_spline(phi, k + 1, zeta, xs, ys, eval_grid(xs), breaks=zeta_breaks(config))
+    return nsp.weighted_l_spline(phi, k + 1, zeta, xs, ys, eval_grid(xs), breaks=other_activation_breaks(config))
+
+
+def other_activation_breaks(config: Config, coarse: bool = False) -> tuple:
+    """The pieces of the Gauss-Legendre rule for the penalty's kernel.  Binary, uniform: the kinks of zeta_k
+    (zeta_breaks).  Gaussian: zeta_k is analytic with poles at x = +-i rho, rho = sigma_b / sigma_w, so the data's
+    hull [-2, 2] is cut into 2 n equal pieces, n = ceil(2 / rho), of length at most rho (coarse: the n pieces of
+    length at most 2 rho made of pairs of them); a piece of half-length h = rho / 2 has the
+    poles outside the Bernstein ellipse of parameter 2 + sqrt5 (h = rho: 1 + sqrt2), where the 48-point rule's
+    error is of order (2 + sqrt5)^-96 < 1e-60 (1e-36) times the integrand's size, far below round-off."""
+    if config["init"] != "gaussian":
+        return zeta_breaks(config)
+    rho = float(config["p2"]) / float(config["p1"])
+    n = int(np.ceil(DATA_HALF_WIDTH / rho)) * (1 if coarse else 2)
+    return tuple(np.linspace(-DATA_HALF_WIDTH, DATA_HALF_WIDTH, n + 1)[1:-1])
+
+
+@functools.lru_cache(maxsize=256)
+def _l_spline_quadrature_error(config_items: tuple) -> float:
+    """max |g_rho - g_2rho|: the solution of (6) with pieces of length rho and 2 rho (gaussian law)."""
+    from numerics import splines as nsp
+
+    config = dict(config_items)
+    zk = sympy.lambdify(x, curvature_density_power(2, "gaussian").subs(law_values(config)), "numpy")
+    phi = sympy.lambdify(z_act, ACTIVATION_RELU2, "numpy")
+    xs, ys = other_activation_dataset(config)
+    fine, coarse = (nsp.weighted_l_spline(phi, 3, zk, xs, ys, eval_grid(xs), breaks=other_activation_breaks(config, c))
+                    for c in (False, True))
+    return float(np.max(np.abs(fine - coarse)))
 
 
 @functools.lru_cache(maxsize=128)
@@ -1632,6 +1685,8 @@ def _power_kernels(init: str, p1: float, p2: float, xs_bytes: bytes):
 
     xs = np.frombuffer(xs_bytes, dtype=np.float64)
     grid = eval_grid(xs)
+    if init == "gaussian":
+        return (nsp.gaussian_power2_network_kernel(xs, xs, p1, p2), nsp.gaussian_power2_network_kernel(grid, xs, p1, p2))
     return (nsp.power_network_kernel(xs, xs, 2, init, p1, p2), nsp.power_network_kernel(grid, xs, 2, init, p1, p2))
 
 
@@ -1656,17 +1711,29 @@ def measure_other_activation(configs, keys) -> list[Measurement]:
 
 
 def other_activation_tolerance(predicted, measurement: Measurement, config: Config) -> float:
-    """512 kappa(A) eps max(1, max|y|), A the bordered network-kernel system [K P; P^T 0].
+    """512 kappa(A) eps max(1, max|y|) + q, A the bordered network-kernel system [K P; P^T 0].
 
     Both sides are backward-stable solves of bordered systems (forward error <= kappa eps ||s|| up to a modest
     constant, Higham ch. 7); every integral is exact up to rounding (Gauss-Legendre on polynomial pieces for the
     network kernel; on the side of (6), polynomial pieces times zeta_k, constant or a multiple of |c|^{-(2k+2)}
     between its breaks, resolved by 48 nodes); the two kernels differ by terms in the null space of L that the
     free quadratic part absorbs exactly, so both systems are conditioned alike; 512 covers the constants of
-    the two solves.
+    the two solves.  q = 0 for the binary and uniform laws.
+
+    Gaussian law: the network kernel is the closed form E[U_+^2 V_+^2] / 4 of the bivariate Gaussian
+    (U, V) = (W x + B, W x' + B) (numerics.splines.gaussian_power2_network_kernel), exact up to rounding; on the
+    side of (6) zeta_2 = 8 sigma_w^5 sigma_b^5 / (pi (sigma_b^2 + x^2 sigma_w^2)^3) is rational, so Gauss-Legendre
+    is no longer exact: the hull is cut into pieces of length rho = sigma_b / sigma_w (other_activation_breaks)
+    and q = max |g_rho - g_2rho| over the grid, the change of the solution of (6) when the pieces are doubled.
+    For a rule whose error at least halves under the refinement, |e_rho| <= |e_2rho - e_rho| = |g_2rho - g_rho|,
+    so q bounds the quadrature error of the prediction (both rules are at round-off by the Bernstein-ellipse
+    estimate, so q is of the order of round-off).
     """
     _, ys = other_activation_dataset(config)
-    return 512.0 * measurement.fitted["kappa"]["value"] * FLOAT64_EPS * max(1.0, float(np.max(np.abs(ys))))
+    tol = 512.0 * measurement.fitted["kappa"]["value"] * FLOAT64_EPS * max(1.0, float(np.max(np.abs(ys))))
+    if config["init"] == "gaussian":
+        tol += _l_spline_quadrature_error(tuple(sorted(config.items())))
+    return tol
 
 
 def _plot_other_activation(records, ax):
@@ -1689,9 +1756,14 @@ other_activation = Claim(
         "With activation phi(z) = z_+^2 / 2, the Green's function of L = d^3/dz^3 and positively homogeneous of "
         "degree k = 2, the infinite-width network's limit solves min int_S [L(g - f_0)]^2 / zeta dx s.t. "
         "g(x_j) = y_j - p(x_j) with L p = 0 (p quadratic) and zeta(x) = p_C(x) E[W^{2k} | C = x]; for zeta "
-        "constant on S this is the natural quintic spline."),
+        "constant on S this is the natural quintic spline. Checked for the three laws of Theorem 2: binary and "
+        "uniform W with uniform B (zeta_2 piecewise, every integral exact), and Gaussian W, B (zeta_2 = "
+        "8 sigma_w^5 sigma_b^5 / (pi (sigma_b^2 + x^2 sigma_w^2)^3), smooth and nowhere constant; the network "
+        "kernel in closed form from the bivariate Gaussian (W x + B, W x' + B), the penalty's kernel by "
+        "Gauss-Legendre on pieces of length sigma_b / sigma_w with the refinement difference in the tolerance)."),
     source=(f"{SOURCE}, Corollary 4 (Sec. 3.1, problem (6)) with its proof in Appendix J; the choice z_+^2 / 2, "
-            "the explicit zeta_2 of the uniform laws and the kernel form of the solution are [derived]"),
+            "the explicit zeta_2 of the three laws of Theorem 2 (the Gaussian one derived in SymPy from the density), "
+            "the closed-form Gaussian network kernel and the kernel form of the solution are [derived]"),
     closed_form=ACTIVATION_RELU2,
     symbols={"z": "pre-activation W x + B"},
     predict=predict_other_activation,
