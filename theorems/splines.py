@@ -1072,14 +1072,18 @@ TRAJECTORY_SLOWEST = 20.0
 of the start), at most TRAJECTORY_MAX_STEPS steps."""
 
 
-def trajectory_laws(profile: Profile) -> st.SearchStrategy:
+def trajectory_law_choices() -> st.SearchStrategy:
+    """The three laws of Theorem 2 with their scales drawn from small fixed sets (binary: a_b >= 2)."""
     gaussian = st.fixed_dictionaries({"init": st.just("gaussian"), "p1": st.sampled_from((0.5, 1.0, 2.0)),
                                       "p2": st.sampled_from((0.5, 1.0, 2.0))})
     binary = st.fixed_dictionaries({"init": st.just("binary"), "p1": st.just(1.0), "p2": st.sampled_from((2.0, 3.0))})
     uniform = st.fixed_dictionaries({"init": st.just("uniform"), "p1": st.sampled_from((0.5, 1.0)),
                                      "p2": st.sampled_from((1.0, 2.0, 3.0))})
-    return st.tuples(st.one_of(gaussian, binary, uniform), st.sampled_from((4, 5, 6, 8))).map(
-        lambda t: {**t[0], "M": t[1]})
+    return st.one_of(gaussian, binary, uniform)
+
+
+def trajectory_laws(profile: Profile) -> st.SearchStrategy:
+    return st.tuples(trajectory_law_choices(), st.sampled_from((4, 5, 6, 8))).map(lambda t: {**t[0], "M": t[1]})
 
 
 def trajectory_members(setting: Config) -> st.SearchStrategy:
@@ -1241,13 +1245,8 @@ TRAJ_NET_GRID = 81
 
 def network_trajectory_laws(profile: Profile) -> st.SearchStrategy:
     """The laws of ``trajectory_laws``; M = 5 on dev (one compilation), 4..8 on thorough."""
-    gaussian = st.fixed_dictionaries({"init": st.just("gaussian"), "p1": st.sampled_from((0.5, 1.0, 2.0)),
-                                      "p2": st.sampled_from((0.5, 1.0, 2.0))})
-    binary = st.fixed_dictionaries({"init": st.just("binary"), "p1": st.just(1.0), "p2": st.sampled_from((2.0, 3.0))})
-    uniform = st.fixed_dictionaries({"init": st.just("uniform"), "p1": st.sampled_from((0.5, 1.0)),
-                                     "p2": st.sampled_from((1.0, 2.0, 3.0))})
     sizes = (5,) if profile.scale == "dev" else (4, 5, 6, 8)
-    return st.tuples(st.one_of(gaussian, binary, uniform), st.sampled_from(sizes)).map(
+    return st.tuples(trajectory_law_choices(), st.sampled_from(sizes)).map(
         lambda t: {**t[0], "M": t[1], "scale": profile.scale})
 
 
