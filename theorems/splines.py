@@ -1019,7 +1019,7 @@ output_layer_only = Claim(
                 "of the log-log slope of D_n lies at or above rho; the fitted 'below' records whether the whole "
                 "interval lies below rho (the difference is shown to fall faster). " + RATE_REASON)),
     plot=_plot_output_only,
-    max_examples={"dev": 5, "ci": 5, "thorough": 10},
+    max_examples={"dev": 6, "ci": 6, "thorough": 10},
 )
 
 
