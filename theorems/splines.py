@@ -503,10 +503,15 @@ def rate_assumptions(config: Config) -> str | None:
 
 
 def fit_power_law(widths, errors, level: float = CI_LEVEL, mask=None):
-    """OLS of log e on log n over the (width, seed) runs in ``mask``: slope, its t-interval, prefactor."""
+    """OLS of log e on log n over the (width, seed) runs in ``mask``: slope, its t-interval, prefactor.
+    With fewer than three runs or a single width there is no interval, and every entry is NaN (such a sweep
+    is out of scope: see sweep_scope)."""
     mask = np.ones(errors.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
     ln = np.log(np.repeat(np.asarray(widths, dtype=np.float64)[None, :], errors.shape[0], 0))[mask]
     le = np.log(np.where(mask, errors, 1.0))[mask]
+    if le.size < 3 or np.unique(ln).size < 2:
+        nan = float("nan")
+        return {"slope": nan, "interval": (nan, nan), "prefactor": nan, "prefactor_interval": (nan, nan), "dof": 0}
     A = np.stack([ln, np.ones_like(ln)], axis=1)
     coef, *_ = np.linalg.lstsq(A, le, rcond=None)
     resid = le - A @ coef
