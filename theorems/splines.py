@@ -51,17 +51,21 @@ _t = sympy.Symbol("t", positive=True)
 
 
 def curvature_density(p_WB: sympy.Expr) -> sympy.Expr:
-    """zeta(x) = int_R |W|^3 p_{W,B}(W, -W x) dW for a joint density p_{W,B}(W, B) (Prop. 14).
+    """zeta(x) = int_R |W|^3 p_{W,B}(W, -W x) dW for a joint density p_{W,B}(W, B) (Prop. 14): the moment
+    k = 1 of ``curvature_density_moment``.  This works for densities SymPy can integrate against w^3
+    (Gaussian, Laplace and other exponential families, say)."""
+    return curvature_density_moment(p_WB, 1)
 
-    The integral is split at W = 0 into int_0^inf w^3 [p(w, -w x) + p(-w, w x)] dw and handed to
-    SymPy, separately for x = t > 0 and x = -t < 0 (SymPy's antiderivatives take square roots of
-    x^2); this works for densities SymPy can integrate against w^3 (Gaussian, Laplace and other
-    exponential families, say).
-    """
+
+def curvature_density_moment(p_WB: sympy.Expr, k: int) -> sympy.Expr:
+    """zeta_k(x) = int_R |W|^{2k+1} p_{W,B}(W, -W x) dW for a joint density p_{W,B} (Corollary 4's zeta; k = 1 is
+    Prop. 14's zeta): the integral split at W = 0 into
+    int_0^inf w^{2k+1} [p(w, -w x) + p(-w, w x)] dw and handed to SymPy, separately for x = t > 0 and
+    x = -t < 0 (SymPy's antiderivatives take square roots of x^2)."""
     def half(sign):
         xx = sign * _t
-        integrand = _w**3 * (p_WB.subs({W: _w, B: -_w * xx}, simultaneous=True)
-                             + p_WB.subs({W: -_w, B: _w * xx}, simultaneous=True))
+        integrand = _w ** (2 * k + 1) * (p_WB.subs({W: _w, B: -_w * xx}, simultaneous=True)
+                                         + p_WB.subs({W: -_w, B: _w * xx}, simultaneous=True))
         return sympy.simplify(sympy.integrate(sympy.expand(integrand), (_w, 0, sympy.oo), conds="none"))
 
     pos, neg = half(1), half(-1)
@@ -1573,22 +1577,6 @@ def activation_degree(phi: sympy.Expr) -> int:
     if sympy.simplify(neg) != 0 or sympy.simplify(pos - zp**k / sympy.factorial(k)) != 0:
         raise ValueError("phi is not the Green's function z_+^k / k! of d^{k+1}")
     return k
-
-
-def curvature_density_moment(p_WB: sympy.Expr, k: int) -> sympy.Expr:
-    """zeta_k(x) = int_R |W|^{2k+1} p_{W,B}(W, -W x) dW for a joint density p_{W,B} (Corollary 4's zeta; k = 1 is
-    Prop. 14's zeta).  As in ``curvature_density``: the integral split at W = 0 into
-    int_0^inf w^{2k+1} [p(w, -w x) + p(-w, w x)] dw and handed to SymPy for x = t > 0 and x = -t < 0."""
-    def half(sign):
-        xx = sign * _t
-        integrand = _w ** (2 * k + 1) * (p_WB.subs({W: _w, B: -_w * xx}, simultaneous=True)
-                                         + p_WB.subs({W: -_w, B: _w * xx}, simultaneous=True))
-        return sympy.simplify(sympy.integrate(sympy.expand(integrand), (_w, 0, sympy.oo), conds="none"))
-
-    pos, neg = half(1), half(-1)
-    if sympy.simplify(pos - neg) == 0:
-        return sympy.simplify(pos.subs(_t, sympy.Abs(x)).subs(sympy.Abs(x) ** 2, x**2))
-    return sympy.Piecewise((neg.subs(_t, -x), x < 0), (pos.subs(_t, x), True))
 
 
 @functools.lru_cache(maxsize=16)
