@@ -475,3 +475,25 @@ def test_slope_interval_covers_at_its_level_and_local_slopes_see_a_pre_asymptoti
     e = np.broadcast_to(0.3 * n**-0.5 + 0.3 / n, (seeds, n.size))
     slopes = splines.local_slopes(n, e, np.ones(e.shape, dtype=bool))
     assert slopes[0] < -0.6 and abs(slopes[-1] + 0.5) < 0.01
+
+
+RATE_CLAIMS = ("splines.spline_rate", "splines.spline_rate_bound", "splines.polyharmonic_rate", "splines.sgd_rate",
+               "splines.output_layer_only", "splines.trajectory_width_rate")
+
+
+@pytest.mark.parametrize("claim_id", RATE_CLAIMS)
+def test_a_search_judges_no_more_configurations_than_the_bonferroni_count(claim_id):
+    """The slope intervals' level is Bonferroni over JUDGED_PER_RUN configurations: on every profile, the
+    claim's examples times the largest batch its strategy draws must not exceed it."""
+    import hypothesis
+    from hypothesis import HealthCheck, settings
+
+    from theorems._claim import PROFILES
+
+    claim = theorems.get(claim_id)
+    for profile in PROFILES.values():
+        with pytest.raises(hypothesis.errors.NoSuchExample):
+            hypothesis.find(claim.configurations(profile), lambda batch: len(batch) > 4,
+                            settings=settings(max_examples=200, database=None, suppress_health_check=list(HealthCheck)))
+        assert claim.examples_for(profile) * 4 <= splines.JUDGED_PER_RUN[profile.scale], profile.name
+    assert splines.ci_level("thorough") > splines.ci_level("dev") == splines.CI_LEVEL
