@@ -178,6 +178,19 @@ def test_check_reruns_one_configuration(capsys):
     assert code == 0 and "agrees" in out
 
 
+def test_check_prints_the_measured_value_and_its_interval(capsys):
+    code, out, _ = _run(["check", "ntk.decay_law", "--config",
+                         '{"d": 2, "bias": 1, "parity": "odd", "shift": 2}'], capsys)
+    assert code == 0 and "predicted -2, measured -2" in out and "interval [" in out
+
+
+def test_check_refuses_a_target_scale_that_is_not_positive(capsys):
+    config = {"init": "uniform", "p1": 1.0, "p2": 2.0, "M": 4, "scale": "dev", "data_seed": 1, "trend": 0.0,
+              "offset": 0.0, "frac": 0.8, "init_seed": 1, "target_scale": 0}
+    code, _, err = _run(["check", "splines.spline_rate", "--config", json.dumps(config)], capsys)
+    assert code == 2 and "target_scale = 0 must be positive" in err
+
+
 @pytest.mark.parametrize("config, message", [
     ('{"n": 16, "alpha": NaN}', "NaN is not a valid value"),
     ('{"n": 16, "alpha": Infinity}', "Infinity is not a valid value"),

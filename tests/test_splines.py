@@ -497,3 +497,14 @@ def test_a_search_judges_no_more_configurations_than_the_bonferroni_count(claim_
                             settings=settings(max_examples=200, database=None, suppress_health_check=list(HealthCheck)))
         assert claim.examples_for(profile) * 4 <= splines.JUDGED_PER_RUN[profile.scale], profile.name
     assert splines.ci_level("thorough") > splines.ci_level("dev") == splines.CI_LEVEL
+
+
+def test_target_scale_multiplies_the_adjusted_targets_and_the_limit():
+    """The adjustment (u, v) and g* are linear in the data, so scaling the outputs by c scales both by c: the
+    rate experiment's distance divided by c is then comparable across c (the linearised regime, see WIDTHS)."""
+    config = {"init": "uniform", "p1": 1.0, "p2": 2.0, "M": 4, "scale": "dev", "data_seed": 10331, "trend": 1.491,
+              "offset": 0.0, "frac": 0.802, "init_seed": 260}
+    one, three = splines.problem_1d(config), splines.problem_1d({**config, "target_scale": 3.0})
+    np.testing.assert_allclose(three["Y"], 3.0 * one["Y"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(three["G"], 3.0 * one["G"], rtol=1e-10, atol=1e-10)
+    assert np.max(np.abs(one["Y"])) > 10.0  # the thorough counterexample's adjusted targets reach 10.26

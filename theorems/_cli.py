@@ -202,6 +202,11 @@ def _check(args) -> int:
         raise UsageError(f"{claim.id}: the configuration could not be run: {record['reason']}")
     print(f"{claim.id}: {'agrees' if status == PASS else 'DISAGREES'}: error {record['error']:.6g}, "
           f"tolerance {record['tolerance']:.6g}")
+    predicted, measured = record["predicted"], record["measured"]
+    if isinstance(predicted, (int, float)) and isinstance(measured, (int, float)):
+        interval = record.get("interval")
+        print(f"  predicted {predicted:.6g}, measured {measured:.6g}"
+              + (f", interval [{interval[0]:.6g}, {interval[1]:.6g}]" if interval else ""))
     return EXIT_OK if status == PASS else EXIT_REGRESSION
 
 
