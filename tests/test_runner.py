@@ -134,3 +134,47 @@ def test_shrinking_stops_at_the_profile_budget_with_a_failing_batch():
     assert result["examples"]["shrink_steps"] <= 1
     assert all(r["status"] in ("pass", "fail") for r in result["counterexample"])
     assert any(r["status"] == "fail" for r in result["counterexample"])
+
+
+def _replicated_claim(first, replicate, seen_keys=None):
+    def measure_with(fn, tag):
+        def measure(configs, keys):
+            if seen_keys is not None:
+                seen_keys.setdefault(tag, []).extend(np.asarray(k).tobytes() for k in keys)
+            return [fn(c) for c in configs]
+        return measure
+    import dataclasses
+    return dataclasses.replace(_claim(first), measure=measure_with(first, "first"),
+                               replicate=measure_with(replicate, "replicate"))
+
+
+def test_a_disagreement_that_does_not_replicate_is_not_a_falsification(dev):
+    # The first measurement is off from x = 37 on, an independent replicate is right: the claim holds, and the
+    # records of the configurations that were measured twice keep the first measurement and say so.
+    keys = {}
+    claim = _replicated_claim(lambda c: Measurement(value=2.0 * c["x"] + (c["x"] >= 37)),
+                              lambda c: Measurement(value=2.0 * c["x"]), keys)
+    result = theorems.run_claim(claim, dev, seed=5)
+    assert result["verdict"] == theorems.HOLDS
+    twice = [r for r in result["records"] if "first" in r]
+    assert twice and all(r["config"]["x"] >= 37 and r["status"] == "pass" for r in twice)
+    assert all(r["first"]["measured"] == r["measured"] + 1 for r in twice)
+    assert all("does not replicate" in r["reason"] for r in twice)
+    assert not set(keys["replicate"]) & set(keys["first"])  # the replicate's randomness is its own
+
+
+def test_a_disagreement_that_replicates_is_falsified_with_the_smallest_counterexample(dev):
+    wrong = lambda c: Measurement(value=2.0 * c["x"] + (c["x"] >= 37))
+    result = theorems.run_claim(_replicated_claim(wrong, wrong), theorems.PROFILES["thorough"], seed=3)
+    assert result["verdict"] == theorems.FALSIFIED
+    (rec,) = result["counterexample"]
+    assert rec["config"]["x"] == 37 and rec["first"]["measured"] == 75.0 and "replicates" in rec["reason"]
+
+
+def test_a_replicate_outside_the_assumptions_leaves_the_configuration_out_of_scope(dev):
+    claim = _replicated_claim(lambda c: Measurement(value=2.0 * c["x"] + 1),
+                              lambda c: Measurement(value=2.0 * c["x"] + 1, scope="training did not converge"))
+    result = theorems.run_claim(claim, dev)
+    assert result["verdict"] == theorems.OUT_OF_SCOPE
+    assert all("is not confirmed: the replicate training did not converge" in r["reason"]
+               for r in result["records"])

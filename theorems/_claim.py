@@ -118,6 +118,11 @@ class Claim:
         plot: optional ``plot(records, ax)`` drawing the report's figure from the
             stored records; the default plots predicted against measured.
         max_examples: per-profile override of the number of Hypothesis examples.
+        replicate: optional ``replicate(configs, keys)``, an independent re-measurement
+            (fresh randomness, typically more seeds) with the signature of ``measure``.
+            For a claim judged by a confidence interval, a configuration that disagrees
+            is measured again with it, and counts as a disagreement only when the
+            replicate disagrees too; the first measurement is kept in its record.
     """
 
     id: str
@@ -132,6 +137,7 @@ class Claim:
     agreement: Agreement
     plot: Callable[[Sequence[Mapping[str, Any]], Any], None] | None = None
     max_examples: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    replicate: Callable[[Sequence[Config], Sequence[Any]], Sequence[Measurement]] | None = None
 
     def __post_init__(self):
         family, _, name = self.id.partition(".")

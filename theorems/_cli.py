@@ -207,6 +207,8 @@ def _check(args) -> int:
         interval = record.get("interval")
         print(f"  predicted {predicted:.6g}, measured {measured:.6g}"
               + (f", interval [{interval[0]:.6g}, {interval[1]:.6g}]" if interval else ""))
+    if "first" in record:  # a claim that replicates a disagreement before it counts
+        print(f"  {record['reason']}")
     return EXIT_OK if status == PASS else EXIT_REGRESSION
 
 

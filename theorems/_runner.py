@@ -101,7 +101,51 @@ def evaluate_batch(claim: Claim, batch: Sequence[Config], seed: int,
             if rec is None:
                 config, m = next(it)
                 records[i] = _judge(claim, closed_form, config, m)
+    if claim.replicate is not None:
+        _replicate_failures(claim, closed_form, batch, records, seed)
     return records
+
+
+def replicate_key(seed: int, config: Config):
+    """The key of a configuration's replicate: independent of ``config_key(seed, config)``'s draws."""
+    import jax
+
+    return jax.random.fold_in(config_key(seed, config), 0x5EED)
+
+
+def _replicate_failures(claim: Claim, closed_form, batch: Sequence[Config], records: list[dict],
+                        seed: int) -> None:
+    """Measure each disagreeing configuration again with ``claim.replicate`` and an independent key.
+
+    The replicate's record replaces the first one, which is kept under ``"first"``: a disagreement stands only
+    when the replicate disagrees too.  For an interval at level 1 - a the chance that a true statement is
+    reported falsified for a configuration is then at most a^2 (the two measurements are independent), while a
+    false statement, off by more than the replicate's interval, is caught by both."""
+    failed = [i for i, rec in enumerate(records) if rec["status"] == FAIL]
+    if not failed:
+        return
+    configs = [batch[i] for i in failed]
+    try:
+        measurements = list(claim.replicate(configs, [replicate_key(seed, c) for c in configs]))
+        if len(measurements) != len(configs):
+            raise RuntimeError(
+                f"replicate returned {len(measurements)} measurements for {len(configs)} configurations")
+    except Exception as exc:
+        measurements = [exc] * len(configs)
+    for i, config, m in zip(failed, configs, measurements):
+        first = records[i]
+        rec = _judge(claim, closed_form, config, m)
+        rec["first"] = {k: first[k] for k in ("measured", "error", "tolerance") if k in first}
+        if "interval" in first:
+            rec["first"]["interval"] = first["interval"]
+        shown = f"{first['measured']:.4g}" if isinstance(first["measured"], float) else str(first["measured"])
+        if "interval" in first:
+            shown += f" [{first['interval'][0]:.4g}, {first['interval'][1]:.4g}]"
+        verdict = {PASS: "does not replicate: an independent replicate agrees",
+                   FAIL: "replicates: an independent replicate disagrees too"}.get(
+            rec["status"], "is not confirmed: the replicate " + (rec["reason"] or rec["status"]))
+        rec["reason"] = f"the first measurement {shown} disagreed and {verdict}"
+        records[i] = rec
 
 
 def _judge(claim: Claim, closed_form, config: Config, m) -> dict:
