@@ -1,5 +1,7 @@
 """The runner's verdicts on small synthetic claims whose truth is known."""
 
+import json
+
 import numpy as np
 import pytest
 import sympy
@@ -178,3 +180,25 @@ def test_a_replicate_outside_the_assumptions_leaves_the_configuration_out_of_sco
     assert result["verdict"] == theorems.OUT_OF_SCOPE
     assert all("is not confirmed: the replicate training did not converge" in r["reason"]
                for r in result["records"])
+
+
+def test_a_run_measures_each_configuration_once_through_search_and_shrinking(dev):
+    # Shrinking retries sub-batches of the failing batch: their configurations were measured already, and the
+    # counterexample is the records of the smallest failing batch, not a third measurement of it.
+    calls = {"first": [], "replicate": []}
+
+    def counting(tag, fn):
+        def measure(configs, keys):
+            calls[tag].extend(json.dumps(c, sort_keys=True) for c in configs)
+            return [fn(c) for c in configs]
+        return measure
+
+    wrong = lambda c: Measurement(value=2.0 * c["x"] + (c["x"] >= 37))
+    import dataclasses
+    claim = dataclasses.replace(_claim(wrong), measure=counting("first", wrong),
+                                replicate=counting("replicate", wrong))
+    result = theorems.run_claim(claim, theorems.PROFILES["thorough"], seed=3)
+    assert result["verdict"] == theorems.FALSIFIED and result["examples"]["shrink_steps"] > 0
+    for tag in calls:
+        assert calls[tag] and len(calls[tag]) == len(set(calls[tag])), tag
+    assert [r["config"]["x"] for r in result["counterexample"]] == [37]

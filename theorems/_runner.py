@@ -3,8 +3,9 @@ measures them, the closed form predicts them, and the agreement metric decides.
 
 The search is :func:`hypothesis.find` looking for a batch with a failing (or
 crashing) configuration; when it finds one, Hypothesis shrinks it, and the
-smallest failing batch it reaches is re-measured and reported as the
-counterexample.
+smallest failing batch it reaches is reported as the counterexample.  Within a
+run each configuration is measured once: shrinking draws the same
+configurations again, and their records are reused.
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ _STORED_ENTRIES = 512
 MAX_ROUNDS = 4  # at most this many searches of max_examples each, to reach profile.min_in_scope  # predicted/measured arrays longer than this are summarised
 
 
+def _config_text(config: Config) -> str:
+    return json.dumps(dict(config), sort_keys=True, default=str)
+
+
 def config_key(seed: int, config: Config):
     """The PRNG key of a configuration: the run's seed folded with a hash of the
     configuration, so a configuration measures the same every time it is drawn."""
     import jax
 
-    digest = zlib.crc32(json.dumps(dict(config), sort_keys=True, default=str).encode())
+    digest = zlib.crc32(_config_text(config).encode())
     return jax.random.fold_in(jax.random.PRNGKey(seed), digest & 0x7FFFFFFF)
 
 
@@ -72,8 +77,23 @@ def _jsonable(x: Any) -> Any:
 
 
 def evaluate_batch(claim: Claim, batch: Sequence[Config], seed: int,
-                   closed_form=None) -> list[dict]:
-    """Check one batch of configurations; one record per configuration."""
+                   closed_form=None, *, memo: dict[str, dict] | None = None) -> list[dict]:
+    """Check one batch of configurations; one record per configuration.
+
+    ``memo`` holds the records of configurations already checked with the same claim, closed form and seed
+    (a run's search and its shrinking draw the same configurations again and again): a configuration found
+    there is not measured again, since its key, and so its measurement, is a function of the seed and the
+    configuration alone.  New records are added to it; the caller gets copies."""
+    if memo is None:
+        return _evaluate_batch(claim, batch, seed, closed_form)
+    texts = [_config_text(c) for c in batch]
+    new = {t: c for t, c in zip(texts, batch) if t not in memo}
+    if new:
+        memo.update(zip(new, _evaluate_batch(claim, list(new.values()), seed, closed_form)))
+    return [dict(memo[t]) for t in texts]
+
+
+def _evaluate_batch(claim: Claim, batch: Sequence[Config], seed: int, closed_form) -> list[dict]:
     closed_form = claim.closed_form if closed_form is None else closed_form
     records: list[dict] = []
     in_scope: list[Config] = []
@@ -253,6 +273,7 @@ def _run_claim(claim: Claim, profile: Profile, *, seed: int, examples: int | Non
 
     max_examples = int(examples if examples is not None else claim.examples_for(profile))
     records: list[dict] = []
+    memo: dict[str, dict] = {}
     counts = {"generate": 0, "shrink": 0}
     state = {"failing": False, "examples": 0}
     t0 = time.perf_counter()
@@ -262,7 +283,7 @@ def _run_claim(claim: Claim, profile: Profile, *, seed: int, examples: int | Non
         if phase == "shrink" and time.perf_counter() - state["failed_at"] > profile.shrink_seconds:
             state["budget_spent"] = True
             raise _ShrinkBudgetSpent
-        recs = evaluate_batch(claim, batch, seed, closed_form)
+        recs = evaluate_batch(claim, batch, seed, closed_form, memo=memo)
         counts[phase] += 1
         for r in recs:
             r["phase"] = phase
@@ -313,7 +334,7 @@ def _run_claim(claim: Claim, profile: Profile, *, seed: int, examples: int | Non
         if minimal is not None or examples is not None or judged >= profile.min_in_scope:
             break
     if minimal is not None:
-        counterexample = evaluate_batch(claim, minimal, seed, closed_form)
+        counterexample = evaluate_batch(claim, minimal, seed, closed_form, memo=memo)
         bad = [r for r in counterexample if r["status"] in (FAIL, CRASH)] or counterexample
         worst = max(bad, key=_ratio) if any(r["status"] == FAIL for r in bad) else bad[0]
         verdict = FALSIFIED if worst["status"] == FAIL else ERROR
