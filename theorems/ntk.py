@@ -724,7 +724,7 @@ def population_top(dim: int, bias: int) -> np.ndarray:
 
 GRAM_LEVEL = {"dev": 1 - 0.05 / 40, "thorough": 1 - 0.05 / 250}
 """Confidence level of each slope interval: Bonferroni over the at most 40 configurations a dev/ci run draws
-(7 examples of at most 4, and the re-measured counterexample), 250 on thorough (60 of at most 4), so that a
+(7 examples of at most 4, 28, with room to spare), 250 on thorough (60 of at most 4), so that a
 run has a 95% family-wise level."""
 
 
