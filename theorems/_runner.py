@@ -34,8 +34,8 @@ VERDICTS = (HOLDS, FALSIFIED, OUT_OF_SCOPE, ERROR)
 # Per-configuration statuses.
 PASS, FAIL, SKIP, CRASH = "pass", "fail", "out_of_scope", "error"
 
-_STORED_ENTRIES = 512
-MAX_ROUNDS = 4  # at most this many searches of max_examples each, to reach profile.min_in_scope  # predicted/measured arrays longer than this are summarised
+_STORED_ENTRIES = 512  # predicted/measured arrays longer than this are summarised
+MAX_ROUNDS = 4  # at most this many searches of max_examples each, to reach profile.min_in_scope
 
 
 def _config_text(config: Config) -> str:
@@ -109,13 +109,7 @@ def _evaluate_batch(claim: Claim, batch: Sequence[Config], seed: int, closed_for
             in_scope.append(config)
             records.append(None)  # filled below, keeps the batch's order
     if in_scope:
-        try:
-            measurements = list(claim.measure(in_scope, [config_key(seed, c) for c in in_scope]))
-            if len(measurements) != len(in_scope):
-                raise RuntimeError(
-                    f"experiment returned {len(measurements)} measurements for {len(in_scope)} configurations")
-        except Exception as exc:
-            measurements = [exc] * len(in_scope)
+        measurements = _measure_each(claim.measure, "experiment", in_scope, [config_key(seed, c) for c in in_scope])
         it = iter(zip(in_scope, measurements))
         for i, rec in enumerate(records):
             if rec is None:
@@ -124,6 +118,18 @@ def _evaluate_batch(claim: Claim, batch: Sequence[Config], seed: int, closed_for
     if claim.replicate is not None:
         _replicate_failures(claim, closed_form, batch, records, seed)
     return records
+
+
+def _measure_each(measure, what: str, configs: Sequence[Config], keys) -> list:
+    """One measurement per configuration, or the exception that stopped the batch in place of each."""
+    try:
+        measurements = list(measure(configs, keys))
+        if len(measurements) != len(configs):
+            raise RuntimeError(
+                f"{what} returned {len(measurements)} measurements for {len(configs)} configurations")
+    except Exception as exc:
+        measurements = [exc] * len(configs)
+    return measurements
 
 
 def replicate_key(seed: int, config: Config):
@@ -145,13 +151,7 @@ def _replicate_failures(claim: Claim, closed_form, batch: Sequence[Config], reco
     if not failed:
         return
     configs = [batch[i] for i in failed]
-    try:
-        measurements = list(claim.replicate(configs, [replicate_key(seed, c) for c in configs]))
-        if len(measurements) != len(configs):
-            raise RuntimeError(
-                f"replicate returned {len(measurements)} measurements for {len(configs)} configurations")
-    except Exception as exc:
-        measurements = [exc] * len(configs)
+    measurements = _measure_each(claim.replicate, "replicate", configs, [replicate_key(seed, c) for c in configs])
     for i, config, m in zip(failed, configs, measurements):
         first = records[i]
         rec = _judge(claim, closed_form, config, m)
