@@ -1,4 +1,5 @@
-"""Sessions: ``nox -s verify`` runs the claims, ``nox -s tests`` the tests, ``nox -s bench`` the benchmarks."""
+"""Sessions: ``nox -s verify`` runs the claims, ``nox -s tests`` the fast test tier, ``nox -s tests_slow`` the
+slow one, ``nox -s bench`` the benchmarks, ``nox -s baseline`` re-records the expected verdicts."""
 
 import nox
 
@@ -6,7 +7,7 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests", "verify"]
 nox.options.reuse_existing_virtualenvs = True
 
-BASELINE = "reports/baseline.json"
+BASELINE = "reports/baseline.txt"
 
 # One BLAS thread (the runner limits it too, through threadpoolctl): on a small machine OpenBLAS's threads
 # and XLA's compete for the same cores, and a 128 x 128 SVD then takes a hundred times longer.
@@ -23,9 +24,17 @@ def verify(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite; the benchmark kernels run once each, untimed."""
+    """The fast test tier (what CI runs); the benchmark kernels run once each, untimed."""
     session.install(".[test]")
-    session.run("python", "-m", "pytest", "tests", "--benchmark-disable", *session.posargs, env=ENV)
+    session.run("python", "-m", "pytest", "tests", "-m", "not slow", "--benchmark-disable", *session.posargs,
+                env=ENV)
+
+
+@nox.session
+def tests_slow(session: nox.Session) -> None:
+    """The slow test tier: every claim and every planted wrong version end to end, and the long checks."""
+    session.install(".[test]")
+    session.run("python", "-m", "pytest", "tests", "-m", "slow", "--benchmark-disable", *session.posargs, env=ENV)
 
 
 @nox.session
@@ -39,9 +48,9 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def baseline(session: nox.Session) -> None:
-    """Re-record reports/baseline.json from a ci-profile run (review the diff before committing it)."""
+    """Re-record reports/baseline.txt from a ci-profile run, seed 0 (review the diff before committing it)."""
     session.install(".")
     session.run("python", "-m", "theorems", "verify", "--profile", "ci", "--out", "reports/_baseline_run",
                 "--no-report", env=ENV)
-    session.run("python", "-c", "import shutil; shutil.copyfile('reports/_baseline_run/results.json', "
-                f"'{BASELINE}')")
+    session.run("python", "-m", "theorems", "baseline", "reports/_baseline_run/results.json", "--out", BASELINE,
+                env=ENV)

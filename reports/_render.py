@@ -7,40 +7,14 @@ import html
 import inspect
 import io
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from reports._figures import figure_for
+from reports._files import write_atomic
+
 MAX_ROWS = 30
 VERDICT_COLOR = {"holds": "#1a7f37", "falsified": "#cf222e", "out_of_scope": "#9a6700", "error": "#8250df"}
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _plot_function(claim_id: str):
-    from reports import plots
-
-    try:
-        from theorems import get
-
-        claim = get(claim_id)
-        if claim.plot is not None:
-            return claim.plot
-    except LookupError:
-        pass
-    return plots.predicted_vs_measured
 
 
 def figure_png(claim: Mapping) -> bytes:
@@ -53,7 +27,7 @@ def figure_png(claim: Mapping) -> bytes:
 
     fig, (ax, ax_err) = plt.subplots(1, 2, figsize=(11.0, 4.2), dpi=100,
                                      gridspec_kw={"width_ratios": [3, 2]})
-    for axis, draw in ((ax, _plot_function(claim["id"])), (ax_err, plots.error_vs_tolerance)):
+    for axis, draw in ((ax, figure_for(claim["id"])), (ax_err, plots.error_vs_tolerance)):
         try:
             draw(claim["records"], axis)
         except Exception as exc:  # a broken figure must not lose the report
@@ -249,7 +223,7 @@ def render(results: Mapping, out_dir) -> None:
     for c in results["claims"]:
         name = c["id"].replace("/", "_") + ".png"
         data = figure_png(c)
-        _write_atomic(out_dir / "plots" / name, data)
+        write_atomic(out_dir / "plots" / name, data)
         pngs[c["id"]], png_bytes[c["id"]] = name, data
-    _write_atomic(out_dir / "report.md", _markdown(results, pngs).encode())
-    _write_atomic(out_dir / "report.html", _html(results, png_bytes).encode())
+    write_atomic(out_dir / "report.md", _markdown(results, pngs).encode())
+    write_atomic(out_dir / "report.html", _html(results, png_bytes).encode())

@@ -167,9 +167,9 @@ CONFIG = {"n": 16, "bias": "grid", "bias_seed": 0, "activation": "relu", "width"
 
 
 def _alpha(fraction):
-    from theorems import shrinkage
+    from theorems.shrinkage.network import stability_limit
 
-    return fraction * shrinkage.stability_limit(CONFIG)
+    return fraction * stability_limit(CONFIG)
 
 
 def test_check_reruns_one_configuration(capsys):
@@ -219,3 +219,76 @@ def test_check_refuses_a_negative_grid_size(capsys):
 def test_check_refuses_unknown_claim(capsys):
     code, _, err = _run(["check", "shrinkage.nope", "--config", "{}"], capsys)
     assert code == 2 and "unknown claim" in err and "python -m theorems list" in err
+
+
+BASELINE_TEXT = """# a comment
+# profile: ci
+# seed: 0
+a.x  holds
+a.y  falsified -- the summary's law, off for ReLU
+"""
+
+
+def test_text_baseline_is_read_with_its_reasons(tmp_path):
+    path = tmp_path / "baseline.txt"
+    path.write_text(BASELINE_TEXT)
+    base = _results.read_baseline(path)
+    assert base["expected"] == {"a.x": "holds", "a.y": "falsified"}
+    assert base["reasons"] == {"a.y": "the summary's law, off for ReLU"}
+    assert base["profile"] == "ci" and base["seed"] == 0
+
+
+@pytest.mark.parametrize("content, message", [
+    ("a.x  holds\na.x  holds\n", "twice"),
+    ("a.x  maybe\n", "unknown verdict"),
+    ("a.x  falsified\n", "give the reason"),
+    ("a.x\n", "expected 'CLAIM_ID VERDICT"),
+    ("# only a comment\n", "no claim lines"),
+])
+def test_malformed_text_baseline_is_refused(tmp_path, capsys, content, message):
+    path = tmp_path / "baseline.txt"
+    path.write_text(content)
+    code, _, err = _run(["verify", *FAST, "--baseline", str(path), "--out", str(tmp_path / "out")], capsys)
+    assert code == 2 and message in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_binary_baseline_is_refused_with_one_line(tmp_path, capsys):
+    path = tmp_path / "baseline.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    code, _, err = _run(["compare", str(path), str(path)], capsys)
+    assert code == 2 and "not a text file" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("verdict, code", [("holds", 0), ("falsified", 1)])
+def test_compare_against_a_text_baseline(tmp_path, capsys, verdict, code):
+    path, results = tmp_path / "baseline.txt", tmp_path / "r.json"
+    path.write_text(BASELINE_TEXT)
+    results.write_text(json.dumps(_results_with({"a.x": verdict, "a.y": "falsified"})))
+    got, out, _ = _run(["compare", str(path), str(results)], capsys)
+    assert got == code and ("REGRESSION" in out) == (code == 1)
+
+
+def test_recording_a_baseline_keeps_the_reviewed_reasons_and_flags_new_ones(tmp_path, capsys):
+    path, results = tmp_path / "baseline.txt", tmp_path / "r.json"
+    path.write_text(BASELINE_TEXT)
+    results.write_text(json.dumps(_results_with({"a.x": "falsified", "a.y": "falsified", "a.z": "holds"})))
+    code, out, _ = _run(["baseline", str(results), "--out", str(path)], capsys)
+    assert code == 0 and "a.x" in out  # the new non-holds verdict is listed for review
+    base = _results.read_baseline(path)
+    assert base["expected"] == {"a.x": "falsified", "a.y": "falsified", "a.z": "holds"}
+    assert base["reasons"]["a.y"] == "the summary's law, off for ReLU"
+    assert base["reasons"]["a.x"].startswith("REVIEW:")
+
+
+def test_comparing_two_full_runs_prints_what_moved(tmp_path, capsys):
+    before = _results_with({"a.x": "holds"})
+    after = _results_with({"a.x": "holds"})
+    for run, ratio in ((before, 0.5), (after, 0.75)):
+        run["claims"][0]["examples"] = {"pass": 20, "fail": 0, "out_of_scope": 1, "error": 0}
+        run["claims"][0]["worst"] = {"error": ratio, "tolerance": 1.0}
+    b, r = tmp_path / "b.json", tmp_path / "r.json"
+    b.write_text(json.dumps(before))
+    r.write_text(json.dumps(after))
+    code, out, _ = _run(["compare", str(b), str(r)], capsys)
+    assert code == 0 and "worst error/tolerance 0.5 -> 0.75" in out

@@ -202,3 +202,48 @@ def test_a_run_measures_each_configuration_once_through_search_and_shrinking(dev
     for tag in calls:
         assert calls[tag] and len(calls[tag]) == len(set(calls[tag])), tag
     assert [r["config"]["x"] for r in result["counterexample"]] == [37]
+
+
+def test_draws_do_not_depend_on_the_numbers_written_in_loaded_code(tmp_path, monkeypatch):
+    """Hypothesis collects constants from the source of loaded project modules and draws some choices from
+    them; a run must draw from its seed alone, whatever modules are loaded."""
+    import importlib
+    import sys
+
+    from hypothesis import strategies as st
+
+    from theorems._runner import code_independent_draws
+
+    def draws():
+        import random
+
+        import hypothesis
+        from hypothesis import HealthCheck, settings
+
+        seen = []
+
+        def condition(x):
+            seen.append(x)
+            return False
+
+        with code_independent_draws():
+            try:
+                hypothesis.find(st.tuples(st.integers(0, 2**16), st.floats(0.0, 1.0)), condition,
+                                settings=settings(max_examples=200, database=None, deadline=None,
+                                                  suppress_health_check=list(HealthCheck)),
+                                random=random.Random(7))
+            except hypothesis.errors.NoSuchExample:
+                pass
+        return seen
+
+    before = draws()
+    module = tmp_path / "planted_constants_module.py"
+    module.write_text("A = (" + ", ".join(str(1000 + i) for i in range(300)) + ")\n"
+                      "B = (" + ", ".join(f"0.{i:03d}123" for i in range(1, 300)) + ")\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # a module under the working directory counts as the project's own
+    importlib.import_module("planted_constants_module")
+    try:
+        assert draws() == before
+    finally:
+        sys.modules.pop("planted_constants_module", None)

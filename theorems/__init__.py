@@ -1,11 +1,11 @@
 """Executable claims of theorems on the spectral and implicit bias of gradient descent.
 
-Each public module of this package is one theorem family and defines ``CLAIMS``,
-a tuple of :class:`Claim` objects.  ``python -m theorems`` lists, verifies and
-reports them.
+Each subpackage of this package is one theorem family and defines ``CLAIMS``, a tuple of :class:`Claim`
+objects (``theorems/shrinkage/`` is the smallest to copy).  ``python -m theorems`` lists, verifies and reports
+them.  Importing this package imports neither JAX nor SymPy; the experiments turn float64 on when they import
+:mod:`numerics`.
 """
 
-import numerics as _numerics  # noqa: F401  (float64 on before any experiment)
 from theorems._agreement import FLOAT64_EPS, inside_interval, max_abs_error, relative_error
 from theorems._claim import DEFAULT_PROFILE, PROFILES, Agreement, Claim, Config, Measurement, Profile
 from theorems._registry import UnknownClaimError, all_claims, families, get, select

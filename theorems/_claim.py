@@ -17,13 +17,27 @@ batch runs through ``jax.vmap``.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-import sympy
-
 Config = Mapping[str, Any]
+
+LAZY_FIELDS = ("closed_form", "predict", "measure", "configurations", "assumptions", "replicate")
+"""Fields of a :class:`Claim` that may be given as a reference ``"module:attribute"`` and are imported on first
+use, so that listing claims imports neither JAX nor SymPy.  A module name starting with a dot is relative to
+the claim's ``package`` (by default ``theorems.<family>``)."""
+
+
+def resolve(reference: str, package: str):
+    """The object a reference ``"module:attribute"`` names (``"module:a.b"`` follows attributes)."""
+    module_name, sep, attribute = reference.partition(":")
+    if not sep or not attribute:
+        raise ValueError(f"reference {reference!r} must read 'module:attribute'")
+    obj = importlib.import_module(module_name, package=package if module_name.startswith(".") else None)
+    for part in attribute.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,34 +129,46 @@ class Claim:
         assumptions: returns ``None`` for a configuration inside the theorem's
             assumptions, otherwise the reason it is outside.
         agreement: the metric, its tolerance and the reason for the tolerance.
-        plot: optional ``plot(records, ax)`` drawing the report's figure from the
-            stored records; the default plots predicted against measured.
         max_examples: per-profile override of the number of Hypothesis examples.
         replicate: optional ``replicate(configs, keys)``, an independent re-measurement
             (fresh randomness, typically more seeds) with the signature of ``measure``.
             For a claim judged by a confidence interval, a configuration that disagrees
             is measured again with it, and counts as a disagreement only when the
             replicate disagrees too; the first measurement is kept in its record.
+        reuses: the id of a claim whose runs this one reads from the cache (the two draw the same
+            configurations from the same seed); a parallel run keeps them in one worker, this one second.
+        package: the package that relative references (``".theory:NAME"``) are resolved in; by default
+            ``theorems.<family>``.
     """
 
     id: str
     statement: str
     source: str
-    closed_form: sympy.Basic
+    closed_form: Any  # sympy.Basic, or a reference to one
     symbols: Mapping[str, str]
-    predict: Callable[[sympy.Basic, Config], Any]
+    predict: Callable[[Any, Config], Any]
     measure: Callable[[Sequence[Config], Sequence[Any]], Sequence[Measurement]]
     configurations: Callable[[Profile], Any]
     assumptions: Callable[[Config], str | None]
     agreement: Agreement
-    plot: Callable[[Sequence[Mapping[str, Any]], Any], None] | None = None
     max_examples: Mapping[str, int] = dataclasses.field(default_factory=dict)
     replicate: Callable[[Sequence[Config], Sequence[Any]], Sequence[Measurement]] | None = None
+    reuses: str | None = None
+    package: str | None = None
 
     def __post_init__(self):
         family, _, name = self.id.partition(".")
         if not family or not name:
             raise ValueError(f"claim id {self.id!r} must read 'family.name'")
+        if self.package is None:
+            object.__setattr__(self, "package", f"theorems.{family}")
+
+    def __getattribute__(self, name):
+        value = object.__getattribute__(self, name)
+        if isinstance(value, str) and name in LAZY_FIELDS:
+            value = resolve(value, object.__getattribute__(self, "package"))
+            object.__setattr__(self, name, value)  # resolved once
+        return value
 
     @property
     def family(self) -> str:
@@ -151,10 +177,7 @@ class Claim:
     def examples_for(self, profile: Profile) -> int:
         return int(self.max_examples.get(profile.name, profile.max_examples))
 
-    def with_closed_form(self, closed_form: sympy.Basic) -> "Claim":
+    def with_closed_form(self, closed_form) -> "Claim":
         """The same claim with another closed form: how a wrong version is planted."""
         return dataclasses.replace(self, closed_form=closed_form)
 
-
-def as_array(x) -> np.ndarray:
-    return np.asarray(x, dtype=np.float64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 import textwrap
@@ -56,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                         "results.json otherwise)")
     v.add_argument("--out", type=Path, default=Path("reports/latest"), help="report directory")
     v.add_argument("--baseline", type=Path, default=None,
-                   help="exit non-zero if a claim that holds in this results file no longer holds")
+                   help="expected verdicts (reports/baseline.txt, or a results.json): exit 1 if a claim "
+                        "expected to hold does not")
     v.add_argument("--no-report", action="store_true", help="write results.json only")
 
     r = sub.add_parser("report", help="re-render a report from a results file")
@@ -67,16 +69,22 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--config", required=True, help="the configuration, as a JSON object")
     k.add_argument("--seed", type=_seed, default=0)
 
-    c = sub.add_parser("compare", help="compare two results files; exit 1 on a regression")
-    c.add_argument("baseline", type=Path)
-    c.add_argument("results", type=Path)
+    c = sub.add_parser("compare", help="compare a run's verdicts with the expected ones; exit 1 on a regression")
+    c.add_argument("baseline", type=Path, help="reports/baseline.txt, or a results.json")
+    c.add_argument("results", type=Path, help="a results.json")
+
+    b = sub.add_parser("baseline", help="record the verdicts of a results file as the expected ones")
+    b.add_argument("results", type=Path, help="a results.json (a ci-profile run, seed 0)")
+    b.add_argument("--out", type=Path, default=Path("reports/baseline.txt"),
+                   help="the baseline file; its reasons for verdicts other than holds are kept (default: %(default)s)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"list": _list, "verify": _verify, "report": _report, "check": _check, "compare": _compare}
+        commands = {"list": _list, "verify": _verify, "report": _report, "check": _check, "compare": _compare,
+                    "baseline": _baseline}
         return commands[args.command](args)
     except (UsageError, _registry.UnknownClaimError, _results.ResultsFileError) as exc:
         msg = exc.args[0] if exc.args else str(exc)
@@ -97,13 +105,23 @@ def _list(args) -> int:
     return EXIT_OK
 
 
+def _writable_folder(out: Path) -> None:
+    """Refuse an output folder that cannot be written, before anything runs (nothing is created here)."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a directory")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: cannot write in {existing}")
+
+
 def _verify(args) -> int:
     from theorems._runner import ERROR, StderrProgress, run_claim
 
     claims = _registry.select(args.selection)
-    baseline = _results.load(args.baseline) if args.baseline is not None else None
-    if args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out} exists and is not a directory")
+    baseline = _results.read_baseline(args.baseline) if args.baseline is not None else None
+    _writable_folder(args.out)
     profile = PROFILES[args.profile]
     if args.seed is None:
         args.seed = 0 if profile.derandomize else secrets.randbelow(2**31)
@@ -213,8 +231,25 @@ def _check(args) -> int:
 
 
 def _compare(args) -> int:
-    baseline = _results.load(args.baseline)
+    baseline = _results.read_baseline(args.baseline)
     results = _results.load(args.results)
     lines, regressed = _results.compare(baseline, results)
     print("\n".join(lines))
+    if "results" in baseline:  # two full runs: what moved in the numbers, for information
+        moved = _results.numeric_differences(baseline["results"], results)
+        print("\n".join(["numbers that moved:", *moved]) if moved else "no count or worst error/tolerance moved")
     return EXIT_REGRESSION if regressed else EXIT_OK
+
+
+def _baseline(args) -> int:
+    results = _results.load(args.results)
+    reasons = {}
+    if args.out.exists():
+        reasons = _results.read_baseline(args.out)["reasons"]
+    text = _results.baseline_text(results, reasons)
+    _results.write_text_atomic(args.out, text)
+    review = [line for line in text.splitlines() if "REVIEW:" in line]
+    print(f"wrote {args.out} ({len(results['claims'])} claims)")
+    if review:
+        print("give a reason for each of these lines (after ' -- '):\n" + "\n".join(review))
+    return EXIT_OK

@@ -1,31 +1,53 @@
-"""Finding claims: every public module of ``theorems`` that defines ``CLAIMS`` is a family."""
+"""Finding claims.
+
+A family is a subpackage of :mod:`theorems` whose ``__init__`` defines ``CLAIMS``, or a module another installed
+package names in the entry-point group ``gd_theory_checks.families`` (the entry point's name is the family's).
+Importing a family imports neither JAX nor SymPy: a claim's heavy parts are references resolved when the claim
+is run (see :data:`theorems._claim.LAZY_FIELDS`), so listing claims is fast.
+"""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Iterable
 
 from theorems._claim import Claim
 
+ENTRY_POINT_GROUP = "gd_theory_checks.families"
+
 
 class UnknownClaimError(LookupError):
     """A selection named a claim or family that does not exist."""
 
 
-def families() -> dict[str, tuple[Claim, ...]]:
-    """Family name to its claims, in module order."""
+@functools.cache
+def _family_modules() -> dict[str, str]:
     import theorems
 
-    found: dict[str, tuple[Claim, ...]] = {}
-    for info in sorted(pkgutil.iter_modules(theorems.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"theorems.{info.name}")
-        claims = getattr(module, "CLAIMS", None)
-        if claims:
-            found[info.name] = tuple(claims)
-    return found
+    found = {info.name: f"theorems.{info.name}" for info in pkgutil.iter_modules(theorems.__path__)
+             if info.ispkg and not info.name.startswith("_")}
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep.value.partition(":")[0])
+    return dict(sorted(found.items()))
+
+
+@functools.cache
+def _family(name: str) -> tuple[Claim, ...]:
+    module_name = _family_modules()[name]
+    return tuple(getattr(importlib.import_module(module_name), "CLAIMS", ()) or ())
+
+
+def families(names: Iterable[str] | None = None) -> dict[str, tuple[Claim, ...]]:
+    """Family name to its claims, in the family's order (only the families in ``names`` are imported, when
+    given)."""
+    known = _family_modules()
+    wanted = known if names is None else [n for n in known if n in set(names)]
+    found = {name: _family(name) for name in wanted}
+    return {name: claims for name, claims in found.items() if claims}
 
 
 def all_claims() -> tuple[Claim, ...]:
@@ -33,6 +55,10 @@ def all_claims() -> tuple[Claim, ...]:
 
 
 def get(claim_id: str) -> Claim:
+    family = claim_id.partition(".")[0]
+    for c in families([family]).get(family, ()):
+        if c.id == claim_id:
+            return c
     for c in all_claims():
         if c.id == claim_id:
             return c
@@ -42,9 +68,11 @@ def get(claim_id: str) -> Claim:
 def select(names: Iterable[str]) -> tuple[Claim, ...]:
     """Claims named by id or by family; all claims when ``names`` is empty."""
     names = list(names)
-    fams = families()
     if not names:
         return all_claims()
+    known = _family_modules()
+    needed = {n.partition(".")[0] for n in names}
+    fams = families(needed) if needed <= set(known) else families()
     by_id = {c.id: c for claims in fams.values() for c in claims}
     chosen: dict[str, Claim] = {}
     unknown = []

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import platform
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from reports._files import write_atomic
 
 SCHEMA_VERSION = 1
 REQUIRED_CLAIM_KEYS = ("id", "family", "statement", "source", "verdict", "examples", "worst", "fitted", "records")
@@ -55,32 +55,24 @@ def environment(profile: str, seed: int, started: float, wall: float) -> dict[st
 
 def write_json_atomic(path: Path, obj: Any) -> None:
     """Write ``obj`` as JSON to ``path`` so that the file is either the old one or complete."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(obj, fh, indent=1, allow_nan=False)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomic(path, (json.dumps(obj, indent=1, allow_nan=False) + "\n").encode())
 
 
 def load(path: Path) -> dict[str, Any]:
     """Read and validate a results file; raise :class:`ResultsFileError` with the reason."""
     path = Path(path)
     try:
-        text = path.read_text()
+        raw = path.read_bytes()
     except OSError as exc:
         raise ResultsFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ResultsFileError(f"{path} is not a results file (not UTF-8 text)") from None
+    return _parse_results(text, path)
+
+
+def _parse_results(text: str, path: Path) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -102,15 +94,102 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
-def compare(baseline: dict[str, Any], results: dict[str, Any], *, only_run: bool = False) -> tuple[list[str], bool]:
-    """What changed between two runs.
+BASELINE_HEADER = """\
+# Expected verdicts: what `nox -s verify` and `python -m theorems compare` hold a run against.
+# One claim a line: its id, its expected verdict, and after ' -- ' the reason for any verdict but holds.
+# A claim expected to hold that does not is a regression; every other change is reported, not failed.
+# Re-record with `nox -s baseline` (a ci-profile run, seed 0) and review the diff line by line.
+"""
+VERDICT_NAMES = ("holds", "falsified", "out_of_scope", "error")
 
-    A regression is a claim that holds in the baseline and does not hold in the
-    results (or is missing from them, unless ``only_run``, which compares only
-    the claims the results contain).  Returns the lines to print and whether any
-    change is a regression.
+
+def read_baseline(path: Path) -> dict[str, Any]:
+    """Read expected verdicts from a baseline text file, or from a ``results.json`` (its verdicts).
+
+    Returns ``{"source": ..., "profile": ..., "seed": ..., "commit": ..., "expected": {id: verdict},
+    "reasons": {id: reason}}``; raises :class:`ResultsFileError` on anything malformed."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ResultsFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ResultsFileError(f"{path} is not a text file (not UTF-8)") from None
+    if text.lstrip()[:1] in ("{", "["):
+        data = _parse_results(text, path)
+        env = data.get("environment") or {}
+        return {"source": "results", "profile": env.get("profile"), "seed": env.get("seed"),
+                "commit": env.get("git_commit"), "expected": {c["id"]: c["verdict"] for c in data["claims"]},
+                "reasons": {}, "results": data}
+    meta: dict[str, Any] = {"source": "baseline", "profile": None, "seed": None, "commit": None}
+    expected: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            key, sep, value = stripped[1:].partition(":")
+            if sep and key.strip() in ("profile", "seed", "commit"):
+                value = value.strip()
+                meta[key.strip()] = int(value) if key.strip() == "seed" and value.isdigit() else value
+            continue
+        entry, _, reason = stripped.partition(" -- ")
+        fields = entry.split()
+        if len(fields) != 2:
+            raise ResultsFileError(f"{path}:{number}: expected 'CLAIM_ID VERDICT [-- reason]', got {line!r}")
+        claim_id, verdict = fields
+        if verdict not in VERDICT_NAMES:
+            raise ResultsFileError(f"{path}:{number}: unknown verdict {verdict!r} (one of {', '.join(VERDICT_NAMES)})")
+        if claim_id in expected:
+            raise ResultsFileError(f"{path}:{number}: {claim_id} appears twice")
+        if verdict != "holds" and not reason.strip():
+            raise ResultsFileError(f"{path}:{number}: {claim_id} is expected {verdict}: give the reason after ' -- '")
+        expected[claim_id] = verdict
+        if reason.strip():
+            reasons[claim_id] = reason.strip()
+    if not expected:
+        raise ResultsFileError(f"{path}: no claim lines")
+    return {**meta, "expected": expected, "reasons": reasons}
+
+
+def baseline_text(results: dict[str, Any], reasons: dict[str, str] | None = None) -> str:
+    """The baseline file recording the verdicts of ``results``; a verdict other than holds keeps its reason from
+    ``reasons`` (the previous baseline) when there is one, and otherwise says what the run found, to review."""
+    reasons = reasons or {}
+    env = results.get("environment") or {}
+    lines = [BASELINE_HEADER.rstrip("\n"),
+             f"# profile: {env.get('profile')}", f"# seed: {env.get('seed')}", f"# commit: {env.get('git_commit')}"]
+    width = max(len(c["id"]) for c in results["claims"])
+    for c in results["claims"]:
+        line = f"{c['id']:<{width}}  {c['verdict']}"
+        if c["verdict"] != "holds":
+            reason = reasons.get(c["id"])
+            if not reason:
+                w = c.get("worst") or {}
+                reason = ("REVIEW: " + (c.get("error") or f"counterexample {json.dumps(w.get('config'))}, error "
+                                        f"{w.get('error')} against tolerance {w.get('tolerance')}"))
+            line += f" -- {' '.join(reason.split())}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that the file is either the old one or complete."""
+    write_atomic(path, text.encode())
+
+
+def compare(baseline: dict[str, Any], results: dict[str, Any], *, only_run: bool = False) -> tuple[list[str], bool]:
+    """What changed in verdicts between the expected ones (``read_baseline``'s ``expected``, or a results dict)
+    and a run.
+
+    A regression is a claim expected to hold that does not hold in the results (or is missing from them, unless
+    ``only_run``, which compares only the claims the results contain).  Returns the lines to print and whether
+    any change is a regression.
     """
-    base = {c["id"]: c["verdict"] for c in baseline["claims"]}
+    base = baseline["expected"] if "expected" in baseline else {c["id"]: c["verdict"] for c in baseline["claims"]}
     new = {c["id"]: c["verdict"] for c in results["claims"]}
     lines: list[str] = []
     regressed = False
@@ -133,3 +212,34 @@ def compare(baseline: dict[str, Any], results: dict[str, Any], *, only_run: bool
     if not lines:
         lines.append(f"no change in verdicts ({len(new)} claims compared)")
     return lines, regressed
+
+
+def numeric_differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """For information: per claim present in both runs, the counts and the worst error/tolerance that moved."""
+
+    def ratio(c):
+        w = c.get("worst") or {}
+        err, tol = w.get("error"), w.get("tolerance")
+        if not isinstance(err, (int, float)) or not isinstance(tol, (int, float)) or tol <= 0:
+            return None
+        return err / tol
+
+    old = {c["id"]: c for c in before["claims"]}
+    lines = []
+    for c in after["claims"]:
+        b = old.get(c["id"])
+        if b is None:
+            continue
+        keys = ("pass", "fail", "out_of_scope", "error")
+        counts_b = tuple(b["examples"].get(k) for k in keys)
+        counts_a = tuple(c["examples"].get(k) for k in keys)
+        rb, ra = ratio(b), ratio(c)
+        moved = []
+        if counts_b != counts_a:
+            moved.append(f"pass/fail/out of scope/error {'/'.join(map(str, counts_b))} -> {'/'.join(map(str, counts_a))}")
+        if (rb is None) != (ra is None) or (rb is not None and abs(ra - rb) > 1e-9 * max(abs(rb), 1e-300)):
+            fmt = lambda r: "-" if r is None else f"{r:.6g}"  # noqa: E731
+            moved.append(f"worst error/tolerance {fmt(rb)} -> {fmt(ra)}")
+        if moved:
+            lines.append(f"  {c['id']}: " + "; ".join(moved))
+    return lines

@@ -1,0 +1,144 @@
+"""Figures of the shrinkage family, drawn from stored records alone.
+
+Each function draws one claim's figure from its records in ``results.json`` (``config``, ``status``,
+``predicted``, ``measured``, ``tolerance``, ``interval``, ``fitted``, ``series``); the guide curves
+(1/(2p), exp(-z^2)) are the laws the figures are read against, drawn as plain NumPy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reports import plots
+from reports._figures import figure
+
+ACTIVATION_COLORS = {"step": "tab:blue", "relu": "tab:orange", "sigmoid": "tab:green", "softplus": "tab:purple",
+                     "gaussian": "tab:brown", "sinc": "tab:gray"}
+
+
+@figure("shrinkage.filter_exact")
+def filter_fit(records, ax):
+    """GD's fitted values against the filtered fit sum_i m(s_i) (u_i^T y) u_i, entry by entry."""
+    plots.predicted_vs_measured(records, ax, xlabel="predicted fitted value  sum m(s_i)(u_i^T y) u_i",
+                                ylabel="GD fitted value  A w_q")
+
+
+def _bandwidth(records, ax, *, paper: bool):
+    judged = [r for r in records if r["status"] in ("pass", "fail") and r.get("interval")]
+    seen = set()
+    for r in judged:
+        act = r["config"]["activation"]
+        decay = r["fitted"]["decay_exponent_p"]["value"]
+        beta = float(r["measured"])
+        lo, hi = r["interval"]
+        ax.errorbar([decay], [beta], yerr=[[beta - lo], [hi - beta]], fmt="o" if r["status"] == "pass" else "x",
+                    color=ACTIVATION_COLORS.get(act, "black"), ms=4, capsize=2,
+                    label=None if act in seen else act)
+        seen.add(act)
+        ax.plot([decay], [float(r["predicted"])], marker="_", ms=12, color="black")
+    ps = np.linspace(0.8, 3.5, 100)
+    ax.plot(ps, 1 / (2 * ps), color="black", lw=0.8, ls=":", label="1/(2p)")
+    if paper:
+        ax.axhline(0.5, color="tab:red", lw=0.8, label="paper: rho ~ sqrt(q)")
+    ax.set_xlabel("decay exponent p of s_k ~ (k - 1/2)^(-p)")
+    ax.set_ylabel("bandwidth exponent  d log rho / d log(alpha q)  (95% CI)")
+    ax.legend(fontsize=7)
+
+
+@figure("shrinkage.bandwidth_decay_law")
+def bandwidth_decay_law(records, ax):
+    """The measured bandwidth exponent (95% CI) against the fitted decay exponent p, with the law 1/(2p)."""
+    _bandwidth(records, ax, paper=False)
+
+
+@figure("shrinkage.bandwidth_sqrt_q")
+def bandwidth_sqrt_q(records, ax):
+    """As :func:`bandwidth_decay_law`, with the paper's exponent 1/2."""
+    _bandwidth(records, ax, paper=True)
+
+
+@figure("shrinkage.threshold_kappa")
+def threshold(records, ax):
+    """Each component's residual 1 - m_i from GD, rescaled so that the threshold sits at (1, 1/e)."""
+    for status, (color, marker) in (("pass", ("tab:blue", "o")), ("fail", ("tab:red", "x"))):
+        xs, ys = [], []
+        for r in records:
+            if r["status"] != status or not r.get("predicted"):
+                continue
+            kappa = r["predicted"]["kappa"]
+            s_i = np.asarray(r["series"]["s"], dtype=float)
+            res = np.asarray(r["series"]["residual"], dtype=float)
+            xs.append(s_i / kappa)
+            ys.append(np.clip(res, 1e-18, None) ** (1.0 / -np.log(r["config"]["eps"])))
+        if xs:
+            ax.scatter(np.concatenate(xs), np.concatenate(ys), s=6, c=color, marker=marker, alpha=0.5,
+                       label=f"{status}: components")
+    z = np.linspace(0.0, 3.0, 200)
+    ax.plot(z, np.exp(-z**2), color="black", lw=0.8, label="exp(-(s/kappa)^2)  (gradient-flow limit)")
+    ax.axvline(1.0, color="black", ls="--", lw=0.8)
+    ax.axhline(np.exp(-1.0), color="tab:red", ls=":", lw=0.8, label="(1 - m)^(1/log(1/eps)) = 1/e  <=>  1 - m = eps")
+    ax.set_xlim(0, 3)
+    ax.set_xlabel("s_i / kappa(eps)")
+    ax.set_ylabel("(1 - m_i)^(1 / log(1/eps))  from GD")
+    ax.legend(fontsize=7)
+
+
+@figure("shrinkage.basis_step_exact")
+def step_svd(records, ax):
+    """The step Jacobian's singular values against the closed form s_k."""
+    for status, (color, marker) in (("pass", ("tab:blue", "o")), ("fail", ("tab:red", "x"))):
+        ps, ms = [], []
+        for r in records:
+            if r["status"] != status or not r.get("predicted"):
+                continue
+            sm = np.asarray(r["series"]["sigma"], dtype=float)
+            sp_ = np.asarray(r["predicted"]["sigma"], dtype=float)
+            if sm.shape == sp_.shape:
+                ps.append(sp_)
+                ms.append(sm)
+        if ps:
+            ps, ms = np.concatenate(ps), np.concatenate(ms)
+            ax.scatter(ps, ms, s=6, c=color, marker=marker, alpha=0.5, label=f"{status}: {ps.size} singular values")
+    lim = ax.get_xlim()
+    ax.plot(lim, lim, color="black", lw=0.8, label="y = x")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("closed form s_k = 1 / (2 sin((2k-1) pi / (2(2n+1))))")
+    ax.set_ylabel("s_k of the step Jacobian (JAX SVD)")
+    ax.legend(fontsize=7)
+
+
+@figure("shrinkage.basis_monotonic_dst")
+def dst_overlap(records, ax):
+    """The overlap |<d_k, u_k>| of each active component with the DST-VII vector of its own index."""
+    seen = set()
+    for r in records:
+        if r["status"] not in ("pass", "fail") or "overlap" not in r["series"]:
+            continue
+        act = r["config"]["activation"]
+        ov = np.asarray(r["series"]["overlap"], dtype=float)
+        ax.plot(np.arange(1, ov.size + 1), ov, "o-" if r["status"] == "pass" else "x-", ms=3, lw=0.5,
+                color=ACTIVATION_COLORS.get(act, "black"), alpha=0.6, label=None if act in seen else act)
+        seen.add(act)
+    ax.set_xlabel("active component k")
+    ax.set_ylabel("overlap |<d_k, u_k>| with the DST-VII vector")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=7)
+
+
+@figure("shrinkage.sinc_cliff")
+def sinc_cliff(records, ax):
+    """GD's bandwidth times w against tau(alpha, q), with the tolerance as a bar: flat at 1 whatever tau."""
+    for r in records:
+        if r["status"] not in ("pass", "fail"):
+            continue
+        wd = r["config"]["width"]
+        tau = r["series"]["tau"]
+        ax.errorbar([tau], [float(r["measured"]) * wd], yerr=[[r["tolerance"] * wd], [r["tolerance"] * wd]],
+                    fmt="o" if r["status"] == "pass" else "x", ms=4, capsize=2, alpha=0.6,
+                    color="tab:blue" if r["status"] == "pass" else "tab:red")
+    ax.axhline(1.0, color="black", lw=0.8, label="closed form rho = 1/w")
+    ax.set_xscale("log")
+    ax.set_xlabel("tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2)   (smaller = more GD)")
+    ax.set_ylabel("GD bandwidth rho x w   (bar: tolerance)")
+    ax.legend(fontsize=7)

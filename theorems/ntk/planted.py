@@ -1,0 +1,140 @@
+"""Planted wrong versions of the ntk claims: each is a realistic mistake (a convention read the wrong way, a
+constant off by a few percent, a rate that ignores the eigenvalue) and is expected to be falsified.
+
+The spectrum claims run their whole search (quadratures take milliseconds); the training claims run one
+pinned batch known to be in scope (``theorems._planted.pinned``, one Hypothesis example), since their search
+costs minutes.
+"""
+
+from __future__ import annotations
+
+from theorems._planted import Planted, pinned
+
+LR_BATCH = (
+    {"d": 3, "n": 512, "m": 512, "M": 1024, "steps": 64, "bias": 0, "degrees": "1,2,4", "amplitudes": "1,1,1",
+     "eta_frac": 0.3, "seed": 0},
+    {"d": 3, "n": 512, "m": 512, "M": 1024, "steps": 64, "bias": 1, "degrees": "0,1,2", "amplitudes": "1,3,5",
+     "eta_frac": 0.5, "seed": 1},
+    {"d": 3, "n": 512, "m": 512, "M": 1024, "steps": 64, "bias": 0, "degrees": "1,2,3", "amplitudes": "5,3,1",
+     "eta_frac": 0.1, "seed": 2},
+    {"d": 3, "n": 512, "m": 512, "M": 1024, "steps": 64, "bias": 1, "degrees": "1,2,4", "amplitudes": "1,3,5",
+     "eta_frac": 0.7, "seed": 3},
+)
+"""A batch of ntk.learning_rates on the dev sizes, both kernels, three degree sets, small to large steps."""
+
+IDENTITY_BATCH = tuple(
+    {"n": 32, "m": 64, "d": 3, "steps": 60, "bias": b, "degrees": "1,2,4", "amplitudes": "1,3,5",
+     "eta_frac": f, "seed": s} for b, f, s in ((0, 0.3, 0), (1, 0.6, 1), (0, 0.9, 2)))
+"""A batch of ntk.damped_deviations_identity, up to 0.9 of the stability limit."""
+
+GRAM_BATCH = tuple({"axis": a, "grid": "dev", "fixed_n": 128, "reps": 4, "d": d_, "bias": b, "seed": s}
+                   for a, d_, b, s in (("n", 3, 0, 0), ("m", 4, 1, 1)))
+"""One configuration of ntk.gram_spectrum on each axis (samples n, width m)."""
+
+DECAY_BATCH = ({"d": 3, "bias": 0, "parity": "even", "shift": 0}, {"d": 5, "bias": 1, "parity": "odd", "shift": 2})
+"""Even degrees on S^2 without bias, odd degrees on S^4 with bias."""
+
+CAO_BATCH = tuple({"d": 10, "degrees": "1,2,4", "bias": 0, "n": 512, "m": 512, "M": 1024, "steps": 64,
+                   "amplitudes": a, "eta_frac": f, "seed": s}
+                  for a, f, s in (("1,1,1", 0.3, 0), ("1,3,5", 0.3, 1), ("1,1,1", 0.7, 2), ("1,3,5", 0.7, 3)))
+"""Cao et al.'s two amplitude vectors at two learning rates, on the dev sizes."""
+
+NONUNIFORM_BATCH = tuple({**LR_BATCH[0], "concentration": c, "seed": i} for i, c in enumerate((0.0, 0.5, 1.0, 2.0)))
+"""Every concentration of ntk.nonuniform_data, on the first learning-rate configuration."""
+
+
+def _claim(name: str):
+    from theorems.ntk import claims
+
+    return getattr(claims, name)
+
+
+def _wrong(name: str, wrong, batch=None):
+    """A builder of claim ``name`` with the closed form ``wrong(theory)``, on ``batch`` when one is given."""
+
+    def build():
+        from theorems.ntk import theory
+
+        claim = _claim(name)
+        if batch is not None:
+            claim = pinned(claim, batch)
+        return claim.with_closed_form(wrong(theory))
+
+    return build
+
+
+def _one_configuration_beyond_tolerance(result) -> None:
+    """The shrinker reaches a single configuration, and it misses by more than the tolerance."""
+    assert len(result["counterexample"]) == 1, result["counterexample"]
+    assert result["worst"]["error"] > result["worst"]["tolerance"]
+
+
+def _spectrum(name, label, what, wrong):
+    return Planted(claim=f"ntk.{name}", name=label, what=what, build=_wrong(name, wrong), cheap=True,
+                   check=_one_configuration_beyond_tolerance)
+
+
+def _pinned(name, label, what, wrong, batch, cheap=False):
+    return Planted(claim=f"ntk.{name}", name=label, what=what, build=_wrong(name, wrong, batch), cheap=cheap,
+                   examples=1)
+
+
+def _rational(p, q):
+    import sympy
+
+    return sympy.Rational(p, q)
+
+
+PLANTED = (
+    _spectrum("spectrum_circle", "off_by_3_percent", "every eigenvalue 3 % too large: 1.03 mu_k",
+              lambda th: 1.03 * th.CIRCLE_EIGENVALUE),
+    _spectrum("spectrum_circle", "cosine_coefficient", "the cosine-series coefficient 2 mu_k in place of mu_k",
+              lambda th: 2 * th.CIRCLE_EIGENVALUE),
+    _spectrum("spectrum_circle", "bias_swapped",
+              "the kernels with and without bias swapped (beta -> 1 - beta): odd degrees >= 3 wrongly non-zero "
+              "without a trained bias",
+              lambda th: th.CIRCLE_EIGENVALUE.subs(th.beta, 1 - th.beta)),
+    _spectrum("spectrum_sphere", "off_by_3_percent", "every eigenvalue 3 % too large: 1.03 mu_k",
+              lambda th: 1.03 * th.FUNK_HECKE_EIGENVALUE),
+    _spectrum("spectrum_sphere", "cao_sphere_convention",
+              "Cao et al.'s S^d read as our S^{d-1}: the Funk-Hecke integral at d + 1",
+              lambda th: th.FUNK_HECKE_EIGENVALUE.subs(th.d, th.d + 1)),
+    _spectrum("spectrum_sphere", "bias_ignored", "the trained bias ignored (beta = 0): odd degrees wrongly zero",
+              lambda th: th.FUNK_HECKE_EIGENVALUE.subs(th.beta, 0)),
+    _pinned("decay_law", "cao_exponent", "Cao et al.'s k^{-d-1} with their S^d read as our S^{d-1}",
+            lambda th: -th.d - 1, DECAY_BATCH, cheap=True),
+    _pinned("decay_law", "one_power_slow", "one power too slow: k^{-(d-1)}",
+            lambda th: -(th.d - 1), DECAY_BATCH, cheap=True),
+    _pinned("decay_law", "off_by_3_percent", "the exponent 3 % too large: -1.03 d",
+            lambda th: -_rational(103, 100) * th.d, DECAY_BATCH, cheap=True),
+    _pinned("learning_rates", "rate_ignores_eigenvalue",
+            "a rate that ignores the eigenvalue: (1 - eta/4)^t, mu_0's rate, for every degree",
+            lambda th: (1 - th.eta / 4) ** th.t, LR_BATCH),
+    _pinned("learning_rates", "cosine_coefficient_rate", "the cosine-series coefficient 2 mu_k as the rate",
+            lambda th: (1 - 2 * th.eta * th.mu) ** th.t, LR_BATCH),
+    _pinned("damped_deviations_identity", "one_step_too_many", "one damping step too many: (1 - eta lambda)^(tau+1)",
+            lambda th: (1 - th.eta * th.lam) ** (th.tau + 1), IDENTITY_BATCH),
+    _pinned("damped_deviations_identity", "gradient_flow_factor",
+            "gradient flow's factor exp(-eta lambda tau) in discrete time",
+            lambda th: _exp(-th.eta * th.lam * th.tau), IDENTITY_BATCH),
+    _pinned("damped_deviations_identity", "eigenvalue_off_by_3_percent",
+            "the eigenvalue 3 % too large: (1 - 1.03 eta lambda)^tau",
+            lambda th: (1 - th.eta * 1.03 * th.lam) ** th.tau, IDENTITY_BATCH),
+    _pinned("gram_spectrum", "bias_rate", "a 1/n rate, as for a bias, in place of n^{-1/2}",
+            lambda th: _rational(-1, 1), GRAM_BATCH),
+    _pinned("gram_spectrum", "no_convergence", "no convergence: exponent 0",
+            lambda th: _rational(0, 1), GRAM_BATCH),
+    _pinned("cao_experiment", "degree_1_rate_for_all", "every degree at degree 1's rate mu_1 = 1/20",
+            lambda th: (1 - th.eta / 20) ** th.t, CAO_BATCH),
+    _pinned("cao_experiment", "cosine_coefficient_rate", "twice the eigenvalue (cosine-series convention)",
+            lambda th: (1 - 2 * th.eta * th.mu) ** th.t, CAO_BATCH),
+    _pinned("nonuniform_data", "rate_ignores_eigenvalue",
+            "a rate that ignores the eigenvalue: (1 - eta/4)^t for every degree",
+            lambda th: (1 - th.eta / 4) ** th.t, NONUNIFORM_BATCH),
+)
+
+
+def _exp(x):
+    import sympy
+
+    return sympy.exp(x)

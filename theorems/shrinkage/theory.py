@@ -1,0 +1,199 @@
+"""The closed forms of the shrinkage family, their derivations, and how they are evaluated for a configuration.
+
+Reference: S. Lucey (2025), Gradient Descent as a Shrinkage Operator for Spectral Bias, arXiv 2504.18207.
+Where the paper's text could not be read, its statements come from the sciencestack.ai summary of
+2504.18207 and are marked [summary] in the claims' sources; what is worked out here is marked [derived].
+
+Each closed form is a SymPy expression in the paper's symbols; each ``predict_*(closed_form, config)``
+evaluates the closed form it is given (the claim's, or a planted wrong one) for one configuration, through
+``sympy.lambdify`` or exact substitution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from theorems._claim import Config
+from theorems._stats import line
+from theorems.shrinkage.network import jacobian_svd, targets
+
+# The paper's symbols.
+s, alpha, q = sympy.symbols("s alpha q", positive=True)
+p, eps, w = sympy.symbols("p epsilon w", positive=True)
+n_, k_, i_ = sympy.symbols("n k i", positive=True, integer=True)
+
+
+# --- claim 1: the filter ---------------------------------------------------------------------------------------
+
+SHRINKAGE_FILTER = 1 - (1 - alpha * s**2) ** q
+"""m(s; alpha, q) = 1 - (1 - alpha s^2)^q, the mask GD puts on the singular value s.
+
+Derivation [derived]: with A = U S V^T, one step w <- w - alpha A^T (A w - y) moves the residual
+r = y - A w to (I - alpha A A^T) r = U (I - alpha S^2) U^T r.  From w = 0 the residual after q steps is
+U (I - alpha S^2)^q U^T y, so the fitted values are A w_q = y - r_q = sum_i m(s_i) (u_i^T y) u_i (the part of y
+outside the range of U is never fitted).  The paper's abstract: 'GD can be reinterpreted as a shrinkage
+operator that masks the singular values of a neural network's Jacobian'."""
+
+
+def predict_filtered_fit(closed_form: sympy.Expr, config: Config) -> np.ndarray:
+    """sum_i m(s_i) (u_i^T y) u_i, with m the closed form evaluated through lambdify."""
+    U, S, _ = jacobian_svd(config)
+    m = sympy.lambdify((s, alpha, q), closed_form, "numpy")
+    mask = np.broadcast_to(m(S, float(config["alpha"]), int(config["q"])), S.shape)
+    return U @ (mask * (U.T @ targets(config)))
+
+
+# --- claim 2: the bandwidth ------------------------------------------------------------------------------------
+
+BANDWIDTH_DECAY_LAW = (alpha * q) ** (1 / (2 * p))
+"""rho ~ (alpha q)^(1/(2p)), the bandwidth law derived from a singular-value decay s_k ~ k^(-p).
+
+Derivation [derived]: the active components of GD after q steps are those with m(s_i) >= 1/2; their number
+rho(alpha, q) is the bandwidth.  For 0 < alpha s^2 < 1 the mask increases with s and with q, so component i
+becomes active at the crossing step q_i, the smallest q with (1 - alpha s_i^2)^q <= 1/2, and
+rho(alpha, q) = #{i : q_i <= q}.  If s_k = C (k - 1/2)^(-p) then the k-th crossing sits at
+alpha q_k ~ ln 2 / s_k^2 = (ln 2 / C^2) (k - 1/2)^(2p): rho grows as (alpha q)^(1/(2p))."""
+
+BANDWIDTH_PAPER_LAW = sympy.sqrt(q)
+"""rho ~ sqrt(q), the bandwidth law as the paper's summary states it (the decay law at p = 1, the step)."""
+
+
+def fitted_components(n: int) -> np.ndarray:
+    """Indices k = 2 .. n/8 of the components whose crossings the exponents are fitted on.
+
+    k = 1 is left out (its crossing step is a handful of steps, where (1 - x)^q and
+    e^(-x q) still differ); k <= n/8 keeps to the continuum regime of the grid: for the
+    step activation s_k = 1 / (2 sin((k - 1/2) pi / (2n + 1))) (claim basis_step_exact)
+    and the local exponent y cot y of the factor y / sin y stays within 1% of 1 for
+    y = (k - 1/2) pi / (2n + 1) <= pi / 16.
+    """
+    return np.arange(2, n // 8 + 1)
+
+
+def decay_fit(config: Config) -> dict:
+    """The decay exponent p of s_k ~ (k - 1/2)^(-p), fitted on the components of
+    :func:`fitted_components` from the SVD of the configuration's Jacobian.
+
+    Least squares of log s_k on log(k - 1/2) (:func:`theorems._stats.line`): ``p`` is minus the slope, ``se``
+    its standard error and ``dof`` the residual degrees of freedom.
+    """
+    S = jacobian_svd(config)[1]
+    ks = fitted_components(config["n"])
+    fit = line(np.log(ks - 0.5), np.log(S[ks - 1]))
+    return {"p": -float(fit.coef[1]), "se": float(fit.se[1]), "dof": fit.dof}
+
+
+def bandwidth_exponent(closed_form: sympy.Expr, decay_p: float) -> float:
+    """d log rho / d log q of a bandwidth law rho(alpha, q), evaluated at the decay exponent p."""
+    exponent = sympy.simplify(q * sympy.diff(sympy.log(closed_form), q))
+    return float(exponent.subs(p, decay_p))
+
+
+def predict_bandwidth_exponent(closed_form: sympy.Expr, config: Config) -> float:
+    """The law's exponent in q at the decay exponent p fitted from the configuration's spectrum."""
+    return bandwidth_exponent(closed_form, decay_fit(config)["p"])
+
+
+# --- claim 3: the threshold ------------------------------------------------------------------------------------
+
+KAPPA = sympy.sqrt(-sympy.log(eps) / (alpha * q))
+"""kappa(eps) = sqrt(-log(eps) / (alpha q)), the singular value that separates kept from shrunk components.
+
+Derivation [derived]: with x = alpha s^2 in [0, 1), 1 - m(s) = (1 - x)^q <= e^(-x q), which is at most eps
+when s >= kappa; and log(1 - x) >= -x / (1 - x) gives (1 - x)^q >= e^(-x q / (1 - x)), which for
+s < kappa (so x < alpha kappa^2 < 1) exceeds eps^(1 / (1 - alpha kappa^2)).  The form of kappa is the paper's
+[summary]."""
+
+
+def predict_threshold_bounds(closed_form: sympy.Expr, config: Config) -> dict:
+    """Per component, the bound on the residual 1 - m(s_i) that the threshold kappa implies.
+
+    kept (s_i >= kappa, alpha s_i^2 <= 1):  1 - m(s_i) <= eps
+    shrunk (s_i < kappa):                  1 - m(s_i) >  eps^(1 / (1 - alpha kappa^2))
+    Components with alpha s_i^2 > 1 (possible between 1/s_max^2 and 2/s_max^2) get no bound (NaN).
+    """
+    kappa = float(sympy.lambdify((eps, alpha, q), closed_form, "numpy")(
+        float(config["eps"]), float(config["alpha"]), int(config["q"])))
+    S = jacobian_svd(config)[1]
+    a, e = float(config["alpha"]), float(config["eps"])
+    kept = (S >= kappa) & (a * S**2 <= 1)
+    shrunk = S < kappa
+    ak2 = a * kappa**2
+    lower = e ** (1.0 / (1.0 - ak2)) if ak2 < 1 else 0.0
+    return {"kappa": kappa,
+            "upper": np.where(kept, e, np.nan),
+            "lower": np.where(shrunk, lower, np.nan)}
+
+
+# --- claim 4: the basis ----------------------------------------------------------------------------------------
+
+STEP_SINGULAR_VALUE = 1 / (2 * sympy.sin((2 * k_ - 1) * sympy.pi / (2 * (2 * n_ + 1))))
+"""s_k = 1 / (2 sin((2k - 1) pi / (2 (2n + 1)))), the k-th singular value of the step activation's Jacobian."""
+
+DST_VECTOR = 2 / sympy.sqrt(2 * n_ + 1) * sympy.sin((2 * k_ - 1) * i_ * sympy.pi / (2 * n_ + 1))
+"""d_k(i) = 2 / sqrt(2n + 1) sin((2k - 1) i pi / (2n + 1)), the k-th discrete sine transform (type VII) vector."""
+
+STEP_SVD = sympy.Tuple(STEP_SINGULAR_VALUE, DST_VECTOR)
+"""(s_k, u_k(i)) of the step activation's Jacobian on a grid, k, i = 1..n.
+
+Derivation [derived]: for the step activation with biases between grid points (any of the placements:
+x_j - h < b_j < x_j), A_ij = [i >= j] is the all-ones lower-triangular matrix L.  Its inverse is the bidiagonal
+difference D = I - (shift), so (L L^T)^(-1) = D^T D = tridiag(-1, 2, -1) with its last diagonal entry 1.  With
+u(0) = 0 and u(n + 1) = u(n), the vectors u_k(i) = sin(i theta_k) solve D^T D u = (2 - 2 cos theta_k) u
+exactly when theta_k = (2k - 1) pi / (2n + 1); sum_i sin^2(i theta_k) = (2n + 1)/4.  Hence
+  s_k = 1 / (2 sin((2k - 1) pi / (2 (2n + 1)))),  u_k(i) = 2 / sqrt(2n + 1) sin((2k - 1) i pi / (2n + 1)),
+a discrete sine transform (type VII) basis for the fitted values; V = L^T U S^(-1) holds cosines.
+(The paper [summary]: monotonic activations' principal components adhere to a DST frequency basis.)"""
+
+
+def evaluate_basis(expr: sympy.Expr, n: int) -> np.ndarray:
+    """The n x n matrix [expr(i, k)] (rows i, columns k) of a closed form in n, k, i, by lambdify."""
+    f = sympy.lambdify((n_, k_, i_), expr, "numpy")
+    ii, kk = np.meshgrid(np.arange(1, n + 1), np.arange(1, n + 1), indexing="ij")
+    return np.broadcast_to(np.asarray(f(n, kk, ii), dtype=np.float64), (n, n))
+
+
+def predict_step_svd(closed_form: sympy.Tuple, config: Config) -> dict:
+    """The singular values ``sigma`` (k = 1..n) and the n x n basis ``U`` of a closed form (s_k, u_k(i))."""
+    n = int(config["n"])
+    sigma_expr, vector_expr = closed_form
+    sigma = np.broadcast_to(np.asarray(sympy.lambdify((n_, k_), sigma_expr, "numpy")(n, np.arange(1, n + 1)),
+                                       dtype=np.float64), (n,))
+    return {"sigma": sigma, "U": evaluate_basis(vector_expr, n)}
+
+
+def predict_dst_basis(closed_form: sympy.Expr, config: Config) -> np.ndarray:
+    """The n x n basis [d_j(i)] of the closed form (columns j = 1..n)."""
+    return evaluate_basis(closed_form, int(config["n"]))
+
+
+# --- claim 5: non-monotonic activations ------------------------------------------------------------------------
+
+SINC_BANDWIDTH = 1 / w
+"""rho = 1/w: the number of components above the cliff of a sinc activation of width w on [0, 1].
+
+Derivation [derived]: for phi = sinc of width w (jnp.sinc(z / w) = sin(pi z / w) / (pi z / w)) and equispaced
+biases (b_j = x_j - c h, c fixed), A_ij = sinc((i - j + c) / (n w)) is a section of a Toeplitz operator whose
+symbol is n w e^(i c theta) on |theta| < pi / (n w) and 0 elsewhere (Poisson summation; no aliasing when
+n w >= 1).  So s_max <= n w, the flat level, and lambda_i = (s_i / (n w))^2 lie in [0, 1].  Parseval gives
+each row of the operator squared norm n w, hence
+  T_1 = sum lambda_i = ||A||_F^2 / (n w)^2 = 1/w - E,   E >= 0 the row mass beyond the n columns,
+and P = sum lambda_i (1 - lambda_i) = T_1 - ||A^T A||_F^2 / (n w)^4 is the mass of the plunge.  The count
+N_tau = #{lambda_i >= tau} obeys |N_tau - T_1| <= P / min(tau, 1 - tau), because
+1 - lambda <= lambda (1 - lambda) / tau above tau and lambda <= lambda (1 - lambda) / (1 - tau) below it.
+For alpha s_max^2 <= 1, m(s) >= 1/2 exactly when lambda >= tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2)
+(:func:`sinc_tau`), so GD's bandwidth rho = N_tau is 1/w, whatever alpha and q, within E + P / min(tau, 1 - tau).
+The count is a trace bound in the manner of Landau's count 2WT of the eigenvalues of time- and band-limiting
+above their plunge."""
+
+
+def sinc_tau(config: Config) -> float:
+    """tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2): GD's mask reaches 1/2 where (s / (n w))^2 = tau."""
+    nw = config["n"] * config["width"]
+    return float(-np.expm1(-np.log(2.0) / config["q"]) / (config["alpha"] * nw**2))
+
+
+def predict_sinc_bandwidth(closed_form: sympy.Expr, config: Config) -> float:
+    """The closed form at the configuration's width, substituted exactly (w as a rational)."""
+    return float(closed_form.subs(w, sympy.nsimplify(config["width"])))
