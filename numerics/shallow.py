@@ -290,12 +290,25 @@ def spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act: str = "rel
 
 @functools.lru_cache(maxsize=None)
 def _compiled_runs(act: str, output_only: bool, sgd: bool = False):
+    """One compiled function over configurations x runs: a sequential ``lax.map`` over both axes, not ``vmap``.
+
+    Each run trains in a ``while_loop`` until its own networks reach the tolerance.  Under ``vmap`` that loop
+    runs until the slowest run of the batch converges and every step selects between the old and the new state
+    of every run, and the batched contractions lose the fused elementwise form of :func:`gradients`: on a
+    2-core machine it was 3 to 5 times slower than one run at a time (``nox -s bench``, group spline-train).
+    The results are the same run for run: a converged run stops in both."""
+
     def one(nets, X, Y, G, XE, frac, tol, max_steps, sgd_seed):
         return spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act, output_only,
                                    sgd_seed if sgd else None)
 
-    inner = jax.vmap(one, in_axes=(0, None, None, None, None, None, None, None, 0))
-    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0, 0, None, 0)))
+    def runs(nets, X, Y, G, XE, frac, tol, max_steps, sgd_seeds):
+        return jax.lax.map(lambda a: one(a[0], X, Y, G, XE, frac, tol, max_steps, a[1]), (nets, sgd_seeds))
+
+    def configs(nets, X, Y, G, XE, frac, tol, max_steps, sgd_seeds):
+        return jax.lax.map(lambda a: runs(*a[:7], max_steps, a[7]), (nets, X, Y, G, XE, frac, tol, sgd_seeds))
+
+    return jax.jit(configs)
 
 
 def spline_distance_runs(seeds, X, Y, G, XE, frac, tol, max_steps, *, widths, init, p1, p2, act="relu",
@@ -340,9 +353,12 @@ def trajectory_run(nets, X, Y, XE, eta_bar, gaps, act: str = "relu"):
 
 @functools.lru_cache(maxsize=None)
 def _compiled_trajectories(act: str):
-    inner = jax.vmap(lambda nets, X, Y, XE, eta_bar, gaps: trajectory_run(nets, X, Y, XE, eta_bar, gaps, act),
-                     in_axes=(0, None, None, None, None, None))
-    return jax.jit(jax.vmap(inner, in_axes=(0, 0, 0, 0, 0, 0)))
+    """Configurations x runs through a sequential ``lax.map`` (see :func:`_compiled_runs` for why not ``vmap``)."""
+
+    def runs(nets, X, Y, XE, eta_bar, gaps):
+        return jax.lax.map(lambda p: trajectory_run(p, X, Y, XE, eta_bar, gaps, act), nets)
+
+    return jax.jit(lambda nets, X, Y, XE, eta_bar, gaps: jax.lax.map(lambda a: runs(*a), (nets, X, Y, XE, eta_bar, gaps)))
 
 
 def trajectory_runs(seeds, X, Y, XE, eta_bar, gaps, *, widths, init, p1, p2, act="relu"):

@@ -292,3 +292,33 @@ def test_comparing_two_full_runs_prints_what_moved(tmp_path, capsys):
     r.write_text(json.dumps(after))
     code, out, _ = _run(["compare", str(b), str(r)], capsys)
     assert code == 0 and "worst error/tolerance 0.5 -> 0.75" in out
+
+
+def _without_timings(results):
+    out = json.loads(json.dumps(results))
+    out.pop("environment")
+    for claim in out["claims"]:
+        claim.pop("wall_s")
+    return out
+
+
+def test_parallel_workers_give_the_serial_results(tmp_path, capsys):
+    """Claims are independent given the seed: two workers write the same results.json as one, timings aside,
+    in the order of the selection."""
+    selection = ["shrinkage.basis_step_exact", "shrinkage.sinc_cliff", "ntk.spectrum_circle", "--examples", "3",
+                 "--seed", "5", "--no-report"]
+    assert _run(["verify", *selection, "--jobs", "1", "--out", str(tmp_path / "serial")], capsys)[0] == 0
+    assert _run(["verify", *selection, "--jobs", "2", "--out", str(tmp_path / "parallel")], capsys)[0] == 0
+    serial = _results.load(tmp_path / "serial" / "results.json")
+    parallel = _results.load(tmp_path / "parallel" / "results.json")
+    assert [c["id"] for c in parallel["claims"]] == selection[:3]
+    assert _without_timings(serial) == _without_timings(parallel)
+
+
+def test_claims_that_share_runs_go_to_one_worker():
+    from theorems import _parallel
+
+    claims = theorems.select(["splines"])
+    groups = {g[0].id: [c.id for c in g] for g in _parallel.groups(claims)}
+    assert groups["splines.spline_rate"] == ["splines.spline_rate", "splines.spline_rate_bound"]
+    assert groups["splines.trajectory_network"] == ["splines.trajectory_network", "splines.trajectory_width_rate"]

@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="expected verdicts (reports/baseline.txt, or a results.json): exit 1 if a claim "
                         "expected to hold does not")
     v.add_argument("--no-report", action="store_true", help="write results.json only")
+    v.add_argument("--jobs", type=_positive_int, default=None,
+                   help="worker processes running claims side by side (default: one per core; 1 runs every "
+                        "claim in this process); the results do not depend on it")
 
     r = sub.add_parser("report", help="re-render a report from a results file")
     r.add_argument("directory", nargs="?", type=Path, default=Path("reports/latest"))
@@ -116,8 +119,16 @@ def _writable_folder(out: Path) -> None:
         raise UsageError(f"--out {out}: cannot write in {existing}")
 
 
+def _previous_timings(out: Path) -> dict[str, float]:
+    try:
+        return {c["id"]: float(c.get("wall_s") or 0.0) for c in _results.load(out / "results.json")["claims"]}
+    except (_results.ResultsFileError, TypeError, ValueError):
+        return {}
+
+
 def _verify(args) -> int:
-    from theorems._runner import ERROR, StderrProgress, run_claim
+    from theorems import _parallel
+    from theorems._runner import ERROR, StderrProgress
 
     claims = _registry.select(args.selection)
     baseline = _results.read_baseline(args.baseline) if args.baseline is not None else None
@@ -125,16 +136,22 @@ def _verify(args) -> int:
     profile = PROFILES[args.profile]
     if args.seed is None:
         args.seed = 0 if profile.derandomize else secrets.randbelow(2**31)
-    print(f"profile {profile.name}, seed {args.seed}", file=sys.stderr)
+    jobs = args.jobs if args.jobs is not None else _parallel.default_jobs()
+    jobs = min(jobs, len(_parallel.groups(claims)))
+    print(f"profile {profile.name}, seed {args.seed}, {len(claims)} claims, "
+          f"{jobs} worker{'s' if jobs > 1 else ''}", file=sys.stderr)
     started = time.time()
     t0 = time.perf_counter()
-    out = []
-    for i, claim in enumerate(claims, 1):
-        print(f"[{i}/{len(claims)}] {claim.id}", file=sys.stderr)
-        result = run_claim(claim, profile, seed=args.seed, examples=args.examples, progress=StderrProgress())
-        newline = "\n" if sys.stderr.isatty() else ""
-        print(f"{newline}      {result['verdict']} ({result['wall_s']:.1f}s)", file=sys.stderr)
-        out.append(result)
+    done = []
+
+    def report(claim_id, result):
+        done.append(claim_id)
+        newline = "\n" if sys.stderr.isatty() and jobs <= 1 else ""
+        print(f"{newline}[{len(done)}/{len(claims)}] {claim_id}: {result['verdict']} ({result['wall_s']:.1f}s)",
+              file=sys.stderr)
+
+    out = _parallel.run(claims, profile, seed=args.seed, examples=args.examples, jobs=jobs, report=report,
+                        progress=StderrProgress(), timings=_previous_timings(args.out))
     results = {
         "schema_version": _results.SCHEMA_VERSION,
         "environment": _results.environment(profile.name, args.seed, started, time.perf_counter() - t0),

@@ -1,0 +1,94 @@
+"""The spline training kernel: full-batch GD on the ASI network of Jin & Montufar (numerics.shallow.train).
+
+The figure of merit is nanoseconds per neuron-sample-step: wall time / (runs x sum of widths x M x steps),
+the two ASI copies of a width-n network counted as one network of width n.  The sweep is the dev profile's:
+widths 32..32768 trained in one loop, 16 runs (4 configurations x 4 seeds) vmapped, M = 3 and M = 6 data
+points, a fixed number of steps (tolerance 0, so every run takes them all).  Beside it, a plain loop over the
+same runs, one compiled run at a time.  ``nox -s bench`` prints both in the groups ``spline-train-M3`` and
+``spline-train-M6``; each test records its ns per neuron-sample-step in ``extra_info``.
+"""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import numerics  # noqa: F401  (float64)
+from numerics import shallow as nx
+
+WIDTHS = (32, 128, 512, 2048, 8192, 32768)
+RUNS, STEPS = 16, 200
+
+
+def _problem(M: int):
+    rng = np.random.default_rng(M)
+    X = np.sort(rng.uniform(-2, 2, M))[:, None]
+    Y = rng.uniform(-1, 1, M)
+    seeds = rng.integers(0, 2**31 - 1, (RUNS, len(WIDTHS)))
+    nets = nx.stack_nets(seeds[None], WIDTHS, 1, "gaussian", 1.0, 1.0)
+    nets = tuple(jax.tree.map(lambda a: a[0], net) for net in nets)  # (runs, ...) leading axis
+    etas = tuple(jax.vmap(lambda p: 0.5 * nx.stability_limit(p, jnp.asarray(X)))(net) for net in nets)
+    return nets, etas, jnp.asarray(X), jnp.asarray(Y)
+
+
+@functools.lru_cache(maxsize=None)
+def _batched_train():
+    def one(nets, etas, X, Y):
+        return nx.train(nets, etas, X, Y, 0.0, STEPS)
+
+    return jax.jit(jax.vmap(one, in_axes=(0, 0, None, None)))
+
+
+@functools.lru_cache(maxsize=None)
+def _single_train():
+    return jax.jit(lambda nets, etas, X, Y: nx.train(nets, etas, X, Y, 0.0, STEPS))
+
+
+def _run_batched(nets, etas, X, Y):
+    return jax.block_until_ready(_batched_train()(nets, etas, X, Y))
+
+
+def _run_loop(nets, etas, X, Y):
+    out = []
+    for i in range(RUNS):
+        one = tuple(jax.tree.map(lambda a: a[i], net) for net in nets)
+        out.append(jax.block_until_ready(_single_train()(one, tuple(e[i] for e in etas), X, Y)))
+    return out
+
+
+def _ns_per_unit(seconds: float, M: int) -> float:
+    return seconds * 1e9 / (RUNS * sum(WIDTHS) * M * STEPS)
+
+
+def _record_rate(benchmark, M: int) -> None:
+    if benchmark.stats is not None:  # None with --benchmark-disable
+        benchmark.extra_info["ns_per_neuron_sample_step"] = _ns_per_unit(benchmark.stats.stats.min, M)
+
+
+# A round trains 16 networks of every width for 200 steps (seconds): the slow tier and `nox -s bench` run them.
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("M", [3, 6])
+@pytest.mark.benchmark(group="spline-train")
+def test_batched_training(benchmark, M):
+    problem = _problem(M)
+    _run_batched(*problem)  # compile outside the timing
+    ps, steps, rmax = benchmark.pedantic(_run_batched, args=problem, rounds=3, iterations=1)
+    assert int(np.max(steps)) == STEPS and np.all(np.isfinite(rmax))
+    _record_rate(benchmark, M)
+    # the batched loop and the plain one train the same networks
+    loop = _run_loop(*problem)
+    np.testing.assert_allclose(np.asarray(rmax), np.stack([np.asarray(r[2]) for r in loop]), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("M", [3, 6])
+@pytest.mark.benchmark(group="spline-train")
+def test_per_configuration_loop(benchmark, M):
+    problem = _problem(M)
+    _run_loop(*problem)
+    out = benchmark.pedantic(_run_loop, args=problem, rounds=2, iterations=1)
+    assert len(out) == RUNS
+    _record_rate(benchmark, M)
