@@ -58,18 +58,21 @@ def write_json_atomic(path: Path, obj: Any) -> None:
     write_atomic(path, (json.dumps(obj, indent=1, allow_nan=False) + "\n").encode())
 
 
-def load(path: Path) -> dict[str, Any]:
-    """Read and validate a results file; raise :class:`ResultsFileError` with the reason."""
-    path = Path(path)
+def _read_text(path: Path) -> str:
+    """The UTF-8 text of ``path``, or :class:`ResultsFileError` saying why it cannot be read."""
     try:
-        raw = path.read_bytes()
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise ResultsFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ResultsFileError(f"{path} is not a results file (not UTF-8 text)") from None
-    return _parse_results(text, path)
+        raise ResultsFileError(f"{path} is not a text file (not UTF-8)") from None
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Read and validate a results file; raise :class:`ResultsFileError` with the reason."""
+    return _parse_results(_read_text(path), Path(path))
 
 
 def _parse_results(text: str, path: Path) -> dict[str, Any]:
@@ -109,14 +112,7 @@ def read_baseline(path: Path) -> dict[str, Any]:
     Returns ``{"source": ..., "profile": ..., "seed": ..., "commit": ..., "expected": {id: verdict},
     "reasons": {id: reason}}``; raises :class:`ResultsFileError` on anything malformed."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ResultsFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ResultsFileError(f"{path} is not a text file (not UTF-8)") from None
+    text = _read_text(path)
     if text.lstrip()[:1] in ("{", "["):
         data = _parse_results(text, path)
         env = data.get("environment") or {}

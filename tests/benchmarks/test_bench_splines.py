@@ -3,9 +3,11 @@
 The figure of merit is nanoseconds per neuron-sample-step: wall time / (runs x sum of widths x M x steps),
 the two ASI copies of a width-n network counted as one network of width n.  The sweep is the dev profile's:
 widths 32..32768 trained in one loop, 16 runs (4 configurations x 4 seeds) vmapped, M = 3 and M = 6 data
-points, a fixed number of steps (tolerance 0, so every run takes them all).  Beside it, a plain loop over the
-same runs, one compiled run at a time.  ``nox -s bench`` prints both in the groups ``spline-train-M3`` and
-``spline-train-M6``; each test records its ns per neuron-sample-step in ``extra_info``.
+points, a fixed number of steps (tolerance 0, so every run takes them all).  Three ways of running the same
+runs: ``lax.map`` over them in one compiled function (what ``numerics.shallow.spline_distance_runs`` does),
+``vmap`` over them (what it did before: slower, see ``numerics.shallow._compiled_runs``), and a plain Python
+loop calling one compiled run at a time.  ``nox -s bench`` prints them side by side in the group
+``spline-train``; each test records its ns per neuron-sample-step in ``extra_info``.
 """
 
 import functools
@@ -42,12 +44,24 @@ def _batched_train():
 
 
 @functools.lru_cache(maxsize=None)
+def _mapped_train():
+    def one(a, X, Y):
+        return nx.train(a[0], a[1], X, Y, 0.0, STEPS)
+
+    return jax.jit(lambda nets, etas, X, Y: jax.lax.map(lambda a: one(a, X, Y), (nets, etas)))
+
+
+@functools.lru_cache(maxsize=None)
 def _single_train():
     return jax.jit(lambda nets, etas, X, Y: nx.train(nets, etas, X, Y, 0.0, STEPS))
 
 
 def _run_batched(nets, etas, X, Y):
     return jax.block_until_ready(_batched_train()(nets, etas, X, Y))
+
+
+def _run_mapped(nets, etas, X, Y):
+    return jax.block_until_ready(_mapped_train()(nets, etas, X, Y))
 
 
 def _run_loop(nets, etas, X, Y):
@@ -73,7 +87,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("M", [3, 6])
 @pytest.mark.benchmark(group="spline-train")
-def test_batched_training(benchmark, M):
+def test_vmapped_training(benchmark, M):
     problem = _problem(M)
     _run_batched(*problem)  # compile outside the timing
     ps, steps, rmax = benchmark.pedantic(_run_batched, args=problem, rounds=3, iterations=1)
@@ -82,6 +96,17 @@ def test_batched_training(benchmark, M):
     # the batched loop and the plain one train the same networks
     loop = _run_loop(*problem)
     np.testing.assert_allclose(np.asarray(rmax), np.stack([np.asarray(r[2]) for r in loop]), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("M", [3, 6])
+@pytest.mark.benchmark(group="spline-train")
+def test_mapped_training(benchmark, M):
+    problem = _problem(M)
+    _run_mapped(*problem)
+    ps, steps, rmax = benchmark.pedantic(_run_mapped, args=problem, rounds=3, iterations=1)
+    assert int(np.max(steps)) == STEPS and np.all(np.isfinite(rmax))
+    _record_rate(benchmark, M)
+    np.testing.assert_allclose(np.asarray(rmax), np.asarray(_run_batched(*problem)[2]), rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("M", [3, 6])
