@@ -353,3 +353,33 @@ def test_other_activation_breaks_cut_the_hull_into_pieces_of_length_rho():
     assert np.max(np.diff((-2.0, *fine, 2.0))) <= 0.25 + 1e-12
     assert np.max(np.diff((-2.0, *coarse, 2.0))) <= 0.5 + 1e-12
     assert experiments.other_activation_breaks({"init": "uniform", "p1": 1.0, "p2": 1.5}) == (-1.5, 1.5)
+
+
+def test_batched_runs_are_the_single_runs_element_by_element():
+    """spline_distance_runs and trajectory_runs map configurations x runs through one compiled function; each
+    element must be the single run of its own configuration and seed (axes kept apart, nothing shared)."""
+    widths, steps = (8, 16), 60
+    rng = np.random.default_rng(3)
+    X = np.sort(rng.uniform(-2, 2, (2, 3)), axis=1)[..., None]       # 2 configurations, M = 3, d = 1
+    Y = rng.uniform(-1, 1, (2, 3))
+    XE = np.linspace(-2, 2, 9)[None, :, None].repeat(2, 0)
+    G = rng.uniform(-1, 1, (2, 9))
+    frac, tol = np.array([0.5, 0.8]), np.array([1e-3, 1e-4])
+    seeds = rng.integers(0, 2**31 - 1, (2, 2, len(widths)))         # (configs, runs, widths)
+    errs, nsteps, rmax, fs = nx.spline_distance_runs(seeds, X, Y, G, XE, frac, tol, steps, widths=widths,
+                                                     init="gaussian", p1=1.0, p2=1.0)
+    eta_bar, gaps = np.array([0.3, 0.6]), np.array([[0, 5, 10], [0, 3, 7]])
+    fx, fe, limits = nx.trajectory_runs(seeds, X, Y, XE, eta_bar, gaps, widths=widths, init="gaussian",
+                                        p1=1.0, p2=1.0)
+    for i in range(2):
+        for j in range(2):
+            nets = tuple(jax.tree.map(jnp.asarray, nx.sample_asi_numpy(int(seeds[i, j, k]), n, 1, "gaussian", 1.0,
+                                                                         1.0)) for k, n in enumerate(widths))
+            one = nx.spline_distance_run(nets, jnp.asarray(X[i]), jnp.asarray(Y[i]), jnp.asarray(G[i]),
+                                         jnp.asarray(XE[i]), frac[i], tol[i], steps)
+            for got, want in zip((errs, nsteps, rmax, fs), one):
+                np.testing.assert_allclose(np.asarray(got)[i, j], np.asarray(want), rtol=1e-10, atol=1e-13)
+            traj = nx.trajectory_run(nets, jnp.asarray(X[i]), jnp.asarray(Y[i]), jnp.asarray(XE[i]), eta_bar[i],
+                                     jnp.asarray(gaps[i]))
+            for got, want in zip((fx, fe, limits), traj):
+                np.testing.assert_allclose(np.asarray(got)[i, j], np.asarray(want), rtol=1e-10, atol=1e-13)

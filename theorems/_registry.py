@@ -45,7 +45,7 @@ def families(names: Iterable[str] | None = None) -> dict[str, tuple[Claim, ...]]
     """Family name to its claims, in the family's order (only the families in ``names`` are imported, when
     given)."""
     known = _family_modules()
-    wanted = known if names is None else [n for n in known if n in set(names)]
+    wanted = known if names is None else [n for n in known if n in set(names or ())]
     found = {name: _family(name) for name in wanted}
     return {name: claims for name, claims in found.items() if claims}
 
