@@ -164,28 +164,83 @@ def _step(params, eta, X, Y, act, output_only):
     return jax.tree.map(lambda p, g: p - eta * g, params, grads), r
 
 
+def _features(params, X, act):
+    """phi(<W1_ci, x_m> + b1_ci) as a (copies, M, units) array, the input axis unrolled (d is 1 or 2) so that
+    the whole array is one elementwise pass."""
+    phi, _ = activation(act)
+    W1 = params["W1"]
+    z = params["b1"][:, None, :] + sum(W1[:, None, :, k] * X[None, :, k, None] for k in range(X.shape[1]))
+    return phi(z)
+
+
+def _outputs(params, h):
+    """f(x_m) from the features h (copies, M, units): one contraction over the units (a matrix-vector
+    product per copy, which XLA hands to its dot kernels rather than to a generic reduction)."""
+    out = jnp.einsum("cmn,cn->cm", h, params["W2"]) + params["b2"][:, None]
+    return _combine(out)
+
+
+def _update(params, g, eta, X, act, output_only, h=None):
+    """theta - eta grad L for the residual weights g = (f(X) - Y) / M (the gradients of :func:`gradients`,
+    recomputed from W1, b1, W2 with the data and input axes unrolled, so that each new parameter is one
+    elementwise pass); for output-layer-only training the features ``h`` (copies, M, units) are passed in."""
+    s = jnp.asarray(SIGNS)
+    if output_only:
+        return {**params, "W2": params["W2"] - eta * s[:, None] * jnp.einsum("cmn,m->cn", h, g)}
+    phi, dphi = activation(act)
+    d = X.shape[1]
+    gW2, gb1, gW1 = 0.0, 0.0, [0.0] * d
+    for m in range(X.shape[0]):
+        z = params["b1"] + sum(params["W1"][..., k] * X[m, k] for k in range(d))
+        gW2 = gW2 + phi(z) * g[m]
+        gh = dphi(z) * g[m]
+        gb1 = gb1 + gh
+        gW1 = [acc + gh * X[m, k] for k, acc in enumerate(gW1)]
+    a = eta * s[:, None] * params["W2"]
+    return {"W1": params["W1"] - a[..., None] * jnp.stack(gW1, axis=-1), "b1": params["b1"] - a * gb1,
+            "W2": params["W2"] - eta * s[:, None] * gW2, "b2": params["b2"] - eta * s * jnp.sum(g)}
+
+
+def _carried_step(params, f, eta, X, Y, act, output_only, h=None):
+    """One GD step from ``params`` whose outputs on X are ``f``: returns (new params, f(new params) on X,
+    residual f - Y before the step).
+
+    The outputs are carried from step to step, so a step is one elementwise pass that writes the new parameters
+    and one pass that evaluates the new network; ``optimization_barrier`` keeps XLA from re-deriving the new
+    parameters inside the evaluation.  For output-layer-only training the features ``h`` do not change.
+    """
+    r = f - Y
+    new = jax.lax.optimization_barrier(_update(params, r / X.shape[0], eta, X, act, output_only, h))
+    return new, _outputs(new, h if output_only else _features(new, X, act)), r
+
+
 def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu",
           output_only: bool = False):
     """Full-batch GD on every network of ``nets`` (one per width) until max_j |r_j| <= tol for all
-    of them, or ``max_steps``.  Returns (trained nets, steps, final max |r| per net)."""
+    of them, or ``max_steps``.  Returns (trained nets, steps, final max |r| per net).
 
-    def residual_max(ps):
-        return jnp.stack([jnp.max(jnp.abs(forward(p, X, act) - Y)) for p in ps])
+    The test is on the residual before each step, so the loop stops one step after every network reached the
+    tolerance (the step count and the networks are those of a loop that evaluates f, tests, then steps)."""
+    nets = tuple(nets)
+    hs = tuple(_features(p, X, act) for p in nets)
+    fs = tuple(_outputs(p, h) for p, h in zip(nets, hs))
+    if not output_only:
+        hs = (None,) * len(nets)
 
     def cond(state):
-        ps, t, rmax = state
+        _, _, t, rmax = state
         return jnp.logical_and(t < max_steps, jnp.max(rmax) > tol)
 
     def body(state):
-        ps, t, _ = state
-        out, rs = zip(*(_step(p, e, X, Y, act, output_only) for p, e in zip(ps, etas)))
-        # rs are the residuals before the step; the loop stops one step after reaching tol
-        rmax = jnp.stack([jnp.max(jnp.abs(r)) for r in rs])
-        return tuple(out), t + 1, rmax
+        ps, fs, t, _ = state
+        out = [_carried_step(p, f, e, X, Y, act, output_only, h) for p, f, e, h in zip(ps, fs, etas, hs)]
+        # the residuals are those before the step: the loop stops one step after reaching tol
+        return (tuple(o[0] for o in out), tuple(o[1] for o in out), t + 1,
+                jnp.stack([jnp.max(jnp.abs(o[2])) for o in out]))
 
-    nets = tuple(nets)
-    ps, t, _ = jax.lax.while_loop(cond, body, (nets, jnp.asarray(0), residual_max(nets)))
-    return ps, t, residual_max(ps)
+    rmax0 = jnp.stack([jnp.max(jnp.abs(f - Y)) for f in fs])
+    ps, fs, t, _ = jax.lax.while_loop(cond, body, (nets, fs, jnp.asarray(0), rmax0))
+    return ps, t, jnp.stack([jnp.max(jnp.abs(f - Y)) for f in fs])
 
 
 def init_many(keys, widths: Sequence[int], d: int, init: str, p1: float, p2: float):
@@ -217,8 +272,8 @@ def sgd_train_until(nets: Sequence, etas: Sequence, X, Y, key, tol, max_steps, a
             xj, yj = jax.lax.dynamic_slice_in_dim(X, j, 1), jax.lax.dynamic_slice_in_dim(Y, j, 1)
             new = []
             for p, e in zip(ps, etas):
-                g, _ = gradients(p, xj, yj, act)
-                new.append(jax.tree.map(lambda a, b: a - e * b, p, g))
+                r = _outputs(p, _features(p, xj, act)) - yj
+                new.append(_update(p, r, e, xj, act, False))
             return tuple(new), k
 
         ps, k = jax.lax.fori_loop(0, check, one, (ps, k))
@@ -338,16 +393,17 @@ def trajectory_run(nets, X, Y, XE, eta_bar, gaps, act: str = "relu"):
     etas = tuple(eta_bar / p["W2"].shape[-1] for p in nets)
     limits = jnp.stack([stability_limit(p, X, act) for p in nets])
 
-    def steps(_, ps):
-        return tuple(_step(p, e, X, Y, act, False)[0] for p, e in zip(ps, etas))
+    def steps(_, state):
+        out = [_carried_step(p, f, e, X, Y, act, False) for p, f, e in zip(*state, etas)]
+        return tuple(o[0] for o in out), tuple(o[1] for o in out)
 
-    def segment(ps, gap):
-        ps = jax.lax.fori_loop(0, gap, steps, ps)
-        fx = jnp.stack([forward(p, X, act) for p in ps])
+    def segment(state, gap):
+        ps, fs = jax.lax.fori_loop(0, gap, steps, state)
         fe = jnp.stack([forward(p, XE, act) for p in ps])
-        return ps, (fx, fe)
+        return (ps, fs), (jnp.stack(fs), fe)
 
-    _, (fx, fe) = jax.lax.scan(segment, nets, gaps)
+    fs = tuple(_outputs(p, _features(p, X, act)) for p in nets)
+    _, (fx, fe) = jax.lax.scan(segment, (nets, fs), gaps)
     return jnp.swapaxes(fx, 0, 1), jnp.swapaxes(fe, 0, 1), limits
 
 

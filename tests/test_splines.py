@@ -383,3 +383,51 @@ def test_batched_runs_are_the_single_runs_element_by_element():
                                      jnp.asarray(gaps[i]))
             for got, want in zip((fx, fe, limits), traj):
                 np.testing.assert_allclose(np.asarray(got)[i, j], np.asarray(want), rtol=1e-10, atol=1e-13)
+
+
+def _plain_gd(nets, etas, X, Y, tol, max_steps, act, output_only):
+    """The training loop as written in the paper: evaluate f, test the residual, take the step of
+    nx.gradients (itself checked against autodiff above), one Python iteration per step."""
+    step = jax.jit(lambda p, e: nx._step(p, e, X, Y, act, output_only))
+    ps, t = list(nets), 0
+    rmax = max(float(jnp.max(jnp.abs(nx.forward(p, X, act) - Y))) for p in ps)
+    while t < max_steps and rmax > tol:
+        out = [step(p, e) for p, e in zip(ps, etas)]
+        ps, t = [o[0] for o in out], t + 1
+        rmax = max(float(jnp.max(jnp.abs(o[1]))) for o in out)
+    return ps, t
+
+
+@pytest.mark.parametrize("d, act, output_only, tol", [(1, "relu", False, 2e-2), (1, "relu", True, 5e-2),
+                                                      (2, "relu", False, 2e-2), (1, "relu2", False, 0.1)])
+def test_the_compiled_training_loop_is_plain_gradient_descent(d, act, output_only, tol):
+    """nx.train carries f from step to step and writes each step as fused passes; it must take the same steps
+    and stop at the same step as the plain loop (here some runs stop on the tolerance, so the stopping rule
+    is compared too)."""
+    rng = np.random.default_rng(d)
+    X, Y = jnp.asarray(rng.uniform(-2, 2, (4, d))), jnp.asarray(rng.uniform(-1, 1, 4))
+    nets = tuple(nx.init_asi(jax.random.PRNGKey(i), n, d, "gaussian", 1.0, 1.0) for i, n in enumerate((16, 64)))
+    etas = tuple(0.5 * nx.stability_limit(p, X, act) for p in nets)
+    ps, steps, _ = jax.jit(lambda n, e: nx.train(n, e, X, Y, tol, 300, act, output_only))(nets, etas)
+    want, want_steps = _plain_gd(nets, etas, X, Y, tol, 300, act, output_only)
+    assert int(steps) == want_steps < 300
+    for got, ref in zip(jax.tree.leaves(ps), jax.tree.leaves(want)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(ref), rtol=0, atol=1e-13)
+
+
+def test_sgd_steps_are_the_gradients_of_one_example():
+    """sgd_train_until's step (the carried-output form) against nx.gradients on the drawn example."""
+    rng = np.random.default_rng(0)
+    X, Y = jnp.asarray(rng.uniform(-2, 2, (4, 1))), jnp.asarray(rng.uniform(-1, 1, 4))
+    nets = tuple(nx.init_asi(jax.random.PRNGKey(i), n, 1, "gaussian", 1.0, 1.0) for i, n in enumerate((16, 64)))
+    etas = tuple(0.5 * nx.sgd_limit(p, X) for p in nets)
+    ps, steps, _ = nx.sgd_train_until(nets, etas, X, Y, jax.random.PRNGKey(3), 0.0, 40, check=20)
+    want, key = list(nets), jax.random.PRNGKey(3)
+    for _ in range(40):
+        key, sub = jax.random.split(key)
+        j = jax.random.randint(sub, (), 0, 4)
+        xj, yj = jax.lax.dynamic_slice_in_dim(X, j, 1), jax.lax.dynamic_slice_in_dim(Y, j, 1)
+        want = [jax.tree.map(lambda a, b: a - e * b, p, nx.gradients(p, xj, yj)[0]) for p, e in zip(want, etas)]
+    assert int(steps) == 40
+    for got, ref in zip(jax.tree.leaves(ps), jax.tree.leaves(want)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(ref), rtol=0, atol=1e-13)
