@@ -188,7 +188,7 @@ def test_check_refuses_a_target_scale_that_is_not_positive(capsys):
     config = {"init": "uniform", "p1": 1.0, "p2": 2.0, "M": 4, "scale": "dev", "data_seed": 1, "trend": 0.0,
               "offset": 0.0, "frac": 0.8, "init_seed": 1, "target_scale": 0}
     code, _, err = _run(["check", "splines.spline_rate", "--config", json.dumps(config)], capsys)
-    assert code == 2 and "target_scale = 0 must be positive" in err
+    assert code == 2 and "target_scale = 0.0 must be positive" in err
 
 
 @pytest.mark.parametrize("config, message", [
@@ -196,7 +196,7 @@ def test_check_refuses_a_target_scale_that_is_not_positive(capsys):
     ('{"n": 16, "alpha": Infinity}', "Infinity is not a valid value"),
     ("[1, 2]", "non-empty JSON object"),
     ("{n: 16}", "not valid JSON"),
-    ('{"n": [16]}', "must be a number or a string"),
+    ('{"n": [16]}', "'n' must be a number, got [16]"),
 ])
 def test_check_refuses_malformed_configurations(capsys, config, message):
     code, _, err = _run(["check", "shrinkage.filter_exact", "--config", config], capsys)
@@ -213,7 +213,7 @@ def test_check_refuses_learning_rate_past_the_stability_limit(capsys):
 def test_check_refuses_a_negative_grid_size(capsys):
     code, _, err = _run(["check", "shrinkage.filter_exact", "--config",
                          json.dumps({**CONFIG, "n": -4, "alpha": 0.01})], capsys)
-    assert code == 2 and "n = -4" in err
+    assert code == 2 and "'n' = -4 is not one of" in err
 
 
 def test_check_refuses_unknown_claim(capsys):

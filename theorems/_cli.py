@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -30,6 +32,19 @@ def _positive_int(text: str) -> int:
     return value
 
 
+MAX_EXAMPLES = 1000
+"""The most Hypothesis examples per claim ``--examples`` takes: 16 times the thorough profile's 60, hours for
+the training claims (a batch of up to 5 configurations an example); more is a typo, and a longer search is
+better run as several runs with different seeds."""
+
+
+def _examples(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_EXAMPLES:
+        raise argparse.ArgumentTypeError(f"at most {MAX_EXAMPLES} examples per claim, got {value}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -50,8 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("selection", nargs="*", metavar="CLAIM_OR_FAMILY",
                    help="claim ids or family names (default: all claims)")
     v.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
-    v.add_argument("--examples", type=_positive_int, default=None,
-                   help="Hypothesis examples per claim (default: the profile's)")
+    v.add_argument("--examples", type=_examples, default=None,
+                   help=f"Hypothesis examples per claim, 1 to {MAX_EXAMPLES} (default: the profile's)")
     v.add_argument("--seed", type=_seed, default=None,
                    help="seed of the search (default: 0 on the ci profile, a fresh one recorded in "
                         "results.json otherwise)")
@@ -109,14 +124,28 @@ def _list(args) -> int:
 
 
 def _writable_folder(out: Path) -> None:
-    """Refuse an output folder that cannot be written, before anything runs (nothing is created here)."""
+    """Refuse an output folder that cannot be written, before anything runs: create it (and its parents) and a
+    probe file in it, then remove the probe (and, when refused, the folders created)."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a directory")
-    existing = out
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"--out {out}: cannot write in {existing}")
+    missing = []
+    parent = out
+    while not parent.exists() and parent != parent.parent:
+        missing.append(parent)
+        parent = parent.parent
+    created = []
+    try:
+        for folder in reversed(missing):
+            folder.mkdir()
+            created.append(folder)
+        fd, probe = tempfile.mkstemp(prefix=".write-probe.", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise UsageError(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
 
 
 def _previous_timings(out: Path) -> dict[str, float]:
@@ -195,14 +224,16 @@ def summary_table(results: dict) -> str:
 def _report(args) -> int:
     from reports import render
 
-    results = _results.load(args.directory / "results.json")
+    results = _results.load(args.directory / "results.json", for_report=True)
+    _writable_folder(args.directory)
     render(results, args.directory)
     print(f"wrote {args.directory / 'report.md'} and {args.directory / 'report.html'}")
     return EXIT_OK
 
 
 def parse_config(text: str) -> dict:
-    """A configuration from JSON: an object of finite numbers, strings and booleans."""
+    """A configuration from JSON: an object of finite numbers, strings, booleans and lists of finite numbers
+    (what ``results.json`` records; the claim's declared keys then say which is which)."""
     import json
     import math
 
@@ -216,18 +247,26 @@ def parse_config(text: str) -> dict:
     if not isinstance(config, dict) or not config:
         raise UsageError("--config must be a non-empty JSON object, e.g. '{\"n\": 16, \"q\": 10}'")
     for key, value in config.items():
-        if not isinstance(value, (int, float, str, bool)):
+        entries = value if isinstance(value, list) else [value]
+        if isinstance(value, list) and not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                               for v in value):
+            raise UsageError(f"--config: {key!r} must be a number, a string or a list of numbers")
+        if not all(isinstance(v, (int, float, str, bool)) for v in entries):
             raise UsageError(f"--config: {key!r} must be a number or a string, got {type(value).__name__}")
-        if isinstance(value, float) and not math.isfinite(value):
+        if any(isinstance(v, float) and not math.isfinite(v) for v in entries):
             raise UsageError(f"--config: {key!r} is {value}; give a finite number")
     return config
 
 
 def _check(args) -> int:
+    from theorems import _keys
     from theorems._runner import CRASH, PASS, SKIP, evaluate_batch, single_threaded_blas
 
     claim = _registry.get(args.claim)
-    config = parse_config(args.config)
+    try:
+        config = _keys.checked(claim, parse_config(args.config))
+    except ValueError as exc:
+        raise UsageError(f"--config: {exc}") from None
     with single_threaded_blas():
         (record,) = evaluate_batch(claim, [config], args.seed)
     status = record["status"]

@@ -52,6 +52,17 @@ class Key:
             return f"{name!r} = {value!r} is above its domain [{self.low}, {self.high}]"
         return None
 
+    def normalised(self, value: Any) -> Any:
+        """``value`` (valid for this key) as the strategies draw it: an integer key's ``2.0`` as ``2``, a float
+        key's ``1`` as ``1.0``, a list as a tuple."""
+        if isinstance(value, (list, tuple)):
+            return tuple(self.normalised(v) for v in value)
+        if self.kind is int and isinstance(value, float):
+            return int(value)
+        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value
+
     def describe(self) -> str:
         if self.choices is not None:
             domain = "one of " + ", ".join(map(repr, self.choices))
@@ -74,3 +85,28 @@ def problems(keys: Mapping[str, Key], config: Mapping[str, Any]) -> list[str]:
             if problem:
                 out.append(problem)
     return out
+
+
+def declared(claim) -> Mapping[str, Key] | None:
+    """The ``KEYS`` of the family of ``claim`` (``<package>.configurations``), or ``None`` if it declares none."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{claim.package}.configurations")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{claim.package}.configurations":
+            raise
+        return None
+    return getattr(module, "KEYS", None)
+
+
+def checked(claim, config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` held to the declarations of ``claim``'s family and :meth:`Key.normalised`; ``ValueError``
+    with every problem, on one line, when it departs from them."""
+    keys = declared(claim)
+    if keys is None:
+        return dict(config)
+    found = problems(keys, config)
+    if found:
+        raise ValueError("; ".join(found) + f" (declared in {claim.package}.configurations.KEYS)")
+    return {name: keys[name].normalised(value) for name, value in config.items()}

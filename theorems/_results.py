@@ -19,10 +19,13 @@ class ResultsFileError(ValueError):
     """A results or baseline file that cannot be read as this schema."""
 
 
-def environment(profile: str, seed: int, started: float, wall: float) -> dict[str, Any]:
-    import importlib.metadata as md
+VERSIONED = ("jax", "jaxlib", "numpy", "scipy", "sympy", "hypothesis")
+"""The packages whose versions ``results.json`` records (and a resumed run must share)."""
 
-    import jax
+
+def versions() -> dict[str, str | None]:
+    """Python's version and those of :data:`VERSIONED`, read from the installed metadata (nothing imported)."""
+    import importlib.metadata as md
 
     def version(pkg):
         try:
@@ -30,22 +33,31 @@ def environment(profile: str, seed: int, started: float, wall: float) -> dict[st
         except md.PackageNotFoundError:
             return None
 
-    commit = None
-    for where in (Path.cwd(), Path(__file__).resolve().parent):  # the checkout run from, else the source's
+    return {"python": platform.python_version(), **{pkg: version(pkg) for pkg in VERSIONED}}
+
+
+def git_commit() -> str | None:
+    """The git commit of the checkout run from, else of this source's checkout; ``None`` outside git."""
+    for where in (Path.cwd(), Path(__file__).resolve().parent):
         try:
             commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=where,
                                     timeout=10).stdout.strip() or None
         except (OSError, subprocess.SubprocessError):
             commit = None
         if commit:
-            break
+            return commit
+    return None
+
+
+def environment(profile: str, seed: int, started: float, wall: float) -> dict[str, Any]:
+    import jax
+
     return {
-        "python": platform.python_version(),
-        **{pkg: version(pkg) for pkg in ("jax", "jaxlib", "numpy", "scipy", "sympy", "hypothesis")},
+        **versions(),
         "backend": jax.default_backend(),
         "devices": [str(d) for d in jax.devices()],
         "float64": bool(jax.config.read("jax_enable_x64")),
-        "git_commit": commit,
+        "git_commit": git_commit(),
         "profile": profile,
         "seed": seed,
         "started": _dt.datetime.fromtimestamp(started, _dt.timezone.utc).isoformat(timespec="seconds"),
@@ -70,9 +82,16 @@ def _read_text(path: Path) -> str:
         raise ResultsFileError(f"{path} is not a text file (not UTF-8)") from None
 
 
-def load(path: Path) -> dict[str, Any]:
-    """Read and validate a results file; raise :class:`ResultsFileError` with the reason."""
-    return _parse_results(_read_text(path), Path(path))
+def load(path: Path, *, for_report: bool = False) -> dict[str, Any]:
+    """Read and validate a results file; raise :class:`ResultsFileError` with the reason.
+
+    Every results file must hold what comparing and recording verdicts read (:data:`READ`); with
+    ``for_report``, also everything the report is drawn from (:data:`RENDERED`), so that a file lacking a part
+    of it is refused before a single figure is written."""
+    data = _parse_results(_read_text(path), Path(path))
+    if for_report:
+        _check_structure(data, RENDERED, Path(path))
+    return data
 
 
 def _parse_results(text: str, path: Path) -> dict[str, Any]:
@@ -93,8 +112,96 @@ def _parse_results(text: str, path: Path) -> dict[str, Any]:
             raise ResultsFileError(f"{path}: claims[{i}] is not an object")
         missing = [k for k in REQUIRED_CLAIM_KEYS if k not in c]
         if missing:
-            raise ResultsFileError(f"{path}: claims[{i}] lacks {', '.join(missing)}")
+            raise ResultsFileError(f"{path}: claims[{i}] lacks {', '.join(map(repr, missing))}")
+    _check_structure(data, READ, path)
     return data
+
+
+# --- the structure a reader needs ----------------------------------------------------------------------------
+# A spec is a type (or a tuple of types) the value must have, a dict of specs for an object's keys (a key
+# written "name?" may be absent), or one of the wrappers below.
+
+class _Each:
+    """A list (``container=list``) or an object (``container=dict``) each of whose values matches ``spec``."""
+
+    def __init__(self, container: type, spec):
+        self.container, self.spec = container, spec
+
+
+class _Either:
+    """``None``, or a value matching ``spec``."""
+
+    def __init__(self, spec):
+        self.spec = spec
+
+
+_NUMBER = (int, float)
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", dict: "an object", list: "a list",
+               bool: "true or false"}
+
+READ = {"claims": _Each(list, {"id": str, "verdict": str})}
+"""What comparing runs and recording a baseline read: each claim's id and verdict."""
+
+RENDERED = {
+    "environment": {"profile": str, "seed": object, "started": str, "wall_s": _NUMBER, "backend": str,
+                    "float64": object, "jax": object},
+    "claims": _Each(list, {
+        "id": str, "verdict": str, "statement": str, "source": str, "wall_s": _NUMBER,
+        "closed_form": {"pretty": str, "latex": str},
+        "agreement": {"metric": str, "reason": str},
+        "examples": {k: int for k in ("pass", "fail", "out_of_scope", "error", "hypothesis_examples",
+                                      "shrink_steps")},
+        "symbols?": _Either(_Each(dict, str)),
+        "worst?": _Either({"config": object}),
+        "error?": _Either(str),
+        "fitted?": _Either(_Each(dict, _Each(list, {"config": dict}))),
+        "records": _Each(list, {"config": dict, "status": str, "reason?": str}),
+    }),
+}
+"""What ``reports.render`` reads from a results dict (``reports/_render.py``; the figures themselves are drawn
+inside a guard, so a record they cannot draw costs a figure, not the report)."""
+
+
+def _problem(value, spec, where: str) -> str | None:
+    """Why ``value`` does not match ``spec`` (``where`` names it), or ``None``."""
+    if isinstance(spec, _Either):
+        return None if value is None else _problem(value, spec.spec, where)
+    if isinstance(spec, _Each):
+        if not isinstance(value, spec.container):
+            return f"{where} must be {_TYPE_NAMES[spec.container]}"
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for k, v in items:
+            problem = _problem(v, spec.spec, f"{where}.{k}" if isinstance(value, dict) else f"{where}[{k}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            return f"{where} must be an object"
+        for name, sub in spec.items():
+            optional = name.endswith("?")
+            name = name.rstrip("?")
+            inner = f"{where}.{name}" if where else name
+            if name not in value:
+                if optional:
+                    continue
+                return f"{where or 'the file'} lacks {name!r}"
+            problem = _problem(value[name], sub, inner)
+            if problem:
+                return problem
+        return None
+    if spec is object:
+        return None
+    types = spec if isinstance(spec, tuple) else (spec,)
+    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+        return f"{where} must be {_TYPE_NAMES[types[-1]]}, got {json.dumps(value)[:40]}"
+    return None
+
+
+def _check_structure(data: dict[str, Any], spec, path: Path) -> None:
+    problem = _problem(data, spec, "")
+    if problem:
+        raise ResultsFileError(f"{path}: {problem}")
 
 
 BASELINE_HEADER = """\
