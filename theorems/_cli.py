@@ -6,14 +6,16 @@ import argparse
 import contextlib
 import os
 import secrets
+import signal
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 from theorems import _registry, _results
-from theorems._claim import DEFAULT_PROFILE, PROFILES
+from theorems._claim import DEFAULT_PROFILE, PROFILES, Profile
 
 EXIT_OK, EXIT_REGRESSION, EXIT_USAGE = 0, 1, 2
 
@@ -64,13 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="run claims and write results.json and a report")
     v.add_argument("selection", nargs="*", metavar="CLAIM_OR_FAMILY",
                    help="claim ids or family names (default: all claims)")
-    v.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
+    v.add_argument("--profile", choices=sorted(PROFILES), default=None,
+                   help=f"how hard to look (default: {DEFAULT_PROFILE}, or the resumed run's)")
     v.add_argument("--examples", type=_examples, default=None,
                    help=f"Hypothesis examples per claim, 1 to {MAX_EXAMPLES} (default: the profile's)")
     v.add_argument("--seed", type=_seed, default=None,
                    help="seed of the search (default: 0 on the ci profile, a fresh one recorded in "
-                        "results.json otherwise)")
-    v.add_argument("--out", type=Path, default=Path("reports/latest"), help="report directory")
+                        "results.json otherwise, or the resumed run's)")
+    v.add_argument("--out", type=Path, default=Path("reports/latest"),
+                   help="report directory; claims finished are kept in OUT/.partial/ until the run completes")
+    v.add_argument("--resume", action="store_true",
+                   help="complete the interrupted run in --out, running only the claims it had not finished; "
+                        "refused if the seed, profile, --examples, selection or code differ (those not given "
+                        "are the interrupted run's)")
     v.add_argument("--baseline", type=Path, default=None,
                    help="expected verdicts (reports/baseline.txt, or a results.json): exit 1 if a claim "
                         "expected to hold does not")
@@ -98,18 +106,51 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+EXIT_INTERRUPTED = 128  # + the signal's number: 130 for SIGINT (Ctrl-C), 143 for SIGTERM
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived: raised in the main thread wherever it is, like Ctrl-C's KeyboardInterrupt."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _interruptible():
+    """SIGINT and SIGTERM raise :class:`Interrupted` while the command runs (restored afterwards)."""
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, action in previous.items():
+            signal.signal(sig, action)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"list": _list, "verify": _verify, "report": _report, "check": _check, "compare": _compare,
-                    "baseline": _baseline}
-        return commands[args.command](args)
+        with _interruptible():
+            commands = {"list": _list, "verify": _verify, "report": _report, "check": _check,
+                        "compare": _compare, "baseline": _baseline}
+            return commands[args.command](args)
     except (UsageError, _registry.UnknownClaimError, _results.ResultsFileError) as exc:
         msg = exc.args[0] if exc.args else str(exc)
         if isinstance(exc, _registry.UnknownClaimError) and "Run 'python" not in msg:
             msg += ". Run 'python -m theorems list' for the claim ids."
         print(f"error: {msg}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+        return EXIT_INTERRUPTED + signum
 
 
 def _list(args) -> int:
@@ -155,23 +196,56 @@ def _previous_timings(out: Path) -> dict[str, float]:
         return {}
 
 
-def _verify(args) -> int:
-    from theorems import _parallel
-    from theorems._runner import ERROR, StderrProgress
+def _resolve_run(args) -> tuple[tuple, Profile, dict | None]:
+    """The claims, profile, seed and examples of the run asked for; with ``--resume``, those not given are the
+    interrupted run's, and a run that differs from it is refused."""
+    from theorems import _partial
 
-    claims = _registry.select(args.selection)
-    baseline = _results.read_baseline(args.baseline) if args.baseline is not None else None
-    _writable_folder(args.out)
+    state = _partial.read(args.out) if args.resume else None
+    claims = _registry.select(args.selection or (state["claims"] if state is not None else ()))
+    if state is not None:
+        args.profile = args.profile or state["profile"]
+        args.seed = state["seed"] if args.seed is None else args.seed
+        args.examples = state.get("examples") if args.examples is None else args.examples
+    args.profile = args.profile or DEFAULT_PROFILE
+    if args.profile not in PROFILES:
+        raise UsageError(f"--resume: the unfinished run's profile {args.profile!r} is not one of this suite's")
     profile = PROFILES[args.profile]
     if args.seed is None:
         args.seed = 0 if profile.derandomize else secrets.randbelow(2**31)
+    return claims, profile, state
+
+
+def _verify(args) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from theorems import _parallel, _partial
+    from theorems._runner import ERROR, StderrProgress
+
+    claims, profile, state = _resolve_run(args)
+    baseline = _results.read_baseline(args.baseline) if args.baseline is not None else None
+    ident = _partial.identity(profile.name, args.seed, args.examples, [c.id for c in claims])
+    if state is not None:
+        differs = _partial.mismatch(state, ident)
+        if differs:
+            raise UsageError(f"--resume: {differs}; run without --resume to start afresh")
+    _writable_folder(args.out)
+    kept = _partial.kept(args.out, ident["claims"]) if state is not None else {}
+    todo = [c for c in claims if c.id not in kept]
+    if state is None:
+        started = time.time()
+        if _partial.start(args.out, ident, started):
+            print(f"discarded the unfinished run in {_partial.folder(args.out)} (--resume completes one)",
+                  file=sys.stderr)
+    else:
+        started = state["started"]
     jobs = args.jobs if args.jobs is not None else _parallel.default_jobs()
-    jobs = min(jobs, len(_parallel.groups(claims)))
-    print(f"profile {profile.name}, seed {args.seed}, {len(claims)} claims, "
-          f"{jobs} worker{'s' if jobs > 1 else ''}", file=sys.stderr)
-    started = time.time()
+    jobs = max(1, min(jobs, len(_parallel.groups(todo))))
+    print(f"profile {profile.name}, seed {args.seed}, {len(claims)} claims"
+          + (f" ({len(kept)} finished before, kept in {_partial.folder(args.out)})" if state is not None else "")
+          + f", {jobs} worker{'s' if jobs > 1 else ''}", file=sys.stderr)
     t0 = time.perf_counter()
-    done = []
+    done = list(kept)
 
     def report(claim_id, result):
         done.append(claim_id)
@@ -179,14 +253,32 @@ def _verify(args) -> int:
         print(f"{newline}[{len(done)}/{len(claims)}] {claim_id}: {result['verdict']} ({result['wall_s']:.1f}s)",
               file=sys.stderr)
 
-    out = _parallel.run(claims, profile, seed=args.seed, examples=args.examples, jobs=jobs, report=report,
-                        progress=StderrProgress(), timings=_previous_timings(args.out))
+    try:
+        ran = _parallel.run(todo, profile, seed=args.seed, examples=args.examples, jobs=jobs, report=report,
+                            progress=StderrProgress(), timings=_previous_timings(args.out),
+                            keep=_partial.folder(args.out))
+    except (KeyboardInterrupt, BrokenProcessPool) as exc:
+        _partial.add_elapsed(args.out, time.perf_counter() - t0)
+        finished = len(_partial.kept(args.out, ident["claims"]))
+        newline = "\n" if sys.stderr.isatty() else ""  # after a progress line rewritten in place
+        kept_line = (f"{finished} of {len(claims)} claims finished, kept in {_partial.folder(args.out)}; "
+                     f"'python -m theorems verify --resume --out {args.out}' runs the rest")
+        if isinstance(exc, BrokenProcessPool):
+            print(f"{newline}error: a worker process died ({exc}); {kept_line}", file=sys.stderr)
+            return EXIT_REGRESSION
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"{newline}interrupted ({signal.Signals(signum).name}): {kept_line}", file=sys.stderr)
+        return EXIT_INTERRUPTED + signum
+    by_id = {**kept, **{r["id"]: r for r in ran}}
+    out = [by_id[c.id] for c in claims]
+    wall = float(state["elapsed_s"]) if state is not None else 0.0
     results = {
         "schema_version": _results.SCHEMA_VERSION,
-        "environment": _results.environment(profile.name, args.seed, started, time.perf_counter() - t0),
+        "environment": _results.environment(profile.name, args.seed, started, wall + time.perf_counter() - t0),
         "claims": out,
     }
     _results.write_json_atomic(args.out / "results.json", results)
+    _partial.finish(args.out)
     if not args.no_report:
         from reports import render
 
