@@ -284,6 +284,11 @@ def _verify(args) -> int:
 
         render(results, args.out)
     print(summary_table(results))
+    claim_s = sum(float(c.get("wall_s") or 0.0) for c in out)
+    compile_s = sum(float(c.get("compile_s") or 0.0) for c in out)
+    if claim_s > 0:
+        print(f"\nclaims {claim_s:.0f} s in all ({results['environment']['wall_s']:.0f} s wall), of which JAX "
+              f"compiling {compile_s:.0f} s ({100 * compile_s / claim_s:.0f}%)")
     print(f"\nwrote {args.out / 'results.json'}" + ("" if args.no_report else f" and {args.out / 'report.html'}"))
     status = EXIT_OK
     if baseline is not None:

@@ -287,12 +287,36 @@ def code_independent_draws():
         cache.clear()
 
 
+_COMPILE_EVENTS = ("/jax/core/compile/jaxpr_trace_duration", "/jax/core/compile/jaxpr_to_mlir_module_duration",
+                   "/jax/core/compile/backend_compile_duration")
+_compile_seconds = [0.0, False]
+
+
+def compile_seconds() -> float:
+    """Seconds this process has spent so far in JAX's tracing, lowering and compilation (loading a compiled
+    program from the persistent cache included), summed from JAX's monitoring events."""
+    if not _compile_seconds[1]:
+        import jax
+
+        def listen(event: str, duration: float, **_) -> None:
+            if event in _COMPILE_EVENTS:
+                _compile_seconds[0] += duration
+
+        jax.monitoring.register_event_duration_secs_listener(listen)
+        _compile_seconds[1] = True
+    return _compile_seconds[0]
+
+
 def run_claim(claim: Claim, profile: Profile, *, seed: int = 0, examples: int | None = None,
               progress: Progress | None = None, closed_form=None) -> dict:
-    """Run one claim and return its result record (the ``claims`` entry of ``results.json``)."""
+    """Run one claim and return its result record (the ``claims`` entry of ``results.json``); ``compile_s`` is
+    the part of its ``wall_s`` that JAX spent compiling."""
+    start = compile_seconds()
     with single_threaded_blas(), code_independent_draws():
-        return _run_claim(claim, profile, seed=seed, examples=examples, progress=progress,
-                          closed_form=closed_form)
+        record = _run_claim(claim, profile, seed=seed, examples=examples, progress=progress,
+                            closed_form=closed_form)
+    record["compile_s"] = round(compile_seconds() - start, 3)
+    return record
 
 
 def _run_claim(claim: Claim, profile: Profile, *, seed: int, examples: int | None,
