@@ -8,6 +8,14 @@ runs: ``lax.map`` over them in one compiled function (what ``numerics.shallow.sp
 ``vmap`` over them (what it did before: slower, see ``numerics.shallow._compiled_runs``), and a plain Python
 loop calling one compiled run at a time.  ``nox -s bench`` prints them side by side in the group
 ``spline-train``; each test records its ns per neuron-sample-step in ``extra_info``.
+
+Beside them, the machine's limit for this kernel, measured in the same run: a step of one unit of one ASI copy
+costs at least ``FLOPS_PER_UNIT_STEP(M)`` floating-point operations (for each data point: the pre-activation, the
+activation and its derivative, and the three gradient sums; then the four updates; then the new network's
+pre-activation, activation and output sum on every data point), and a float64 matrix product (NumPy's BLAS, one
+thread) shows how many operations per second one core of this machine does at best.  The ratio, per
+neuron-sample-step (both copies, divided by M), is what a kernel at the core's peak would take; a run uses one
+core per worker process.
 """
 
 import functools
@@ -72,6 +80,13 @@ def _run_loop(nets, etas, X, Y):
     return out
 
 
+def FLOPS_PER_UNIT_STEP(M: int) -> int:
+    """Operations of one GD step for one unit of one copy (d = 1): per data point 2 (pre-activation, FMA) + 1
+    (relu) + 2 (output-weight gradient, FMA) + 1 (derivative) + 1 (bias gradient) + 2 (input-weight gradient,
+    FMA), then 7 for the three updates, then per data point 2 + 1 + 2 to evaluate the new network."""
+    return 9 * M + 7 + 5 * M
+
+
 def _ns_per_unit(seconds: float, M: int) -> float:
     return seconds * 1e9 / (RUNS * sum(WIDTHS) * M * STEPS)
 
@@ -117,3 +132,18 @@ def test_per_configuration_loop(benchmark, M):
     out = benchmark.pedantic(_run_loop, args=problem, rounds=2, iterations=1)
     assert len(out) == RUNS
     _record_rate(benchmark, M)
+
+
+@pytest.mark.parametrize("M", [3, 6])
+@pytest.mark.benchmark(group="spline-train")
+def test_machine_limit(benchmark, M):
+    """The core's float64 rate from a 512 x 512 matrix product (2 * 512^3 operations), turned into the time a
+    step of the kernel would take at that rate (both ASI copies of a unit, per data point)."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((512, 512)), rng.standard_normal((512, 512))
+    c = benchmark.pedantic(np.matmul, args=(a, b), rounds=20, iterations=1, warmup_rounds=2)
+    assert c.shape == (512, 512)
+    if benchmark.stats is not None:
+        rate = 2 * 512**3 / benchmark.stats.stats.min
+        benchmark.extra_info["flops_per_second"] = rate
+        benchmark.extra_info["ns_per_neuron_sample_step"] = 2 * FLOPS_PER_UNIT_STEP(M) / M / rate * 1e9
