@@ -1,5 +1,6 @@
-"""Sessions: ``nox -s verify`` runs the claims, ``nox -s tests`` the fast test tier, ``nox -s tests_slow`` the
-slow one, ``nox -s bench`` the benchmarks, ``nox -s baseline`` re-records the expected verdicts."""
+"""Sessions: ``nox -s verify`` runs the claims, ``nox -s cli -- ARGS`` any command of the command line (``nox -s cli
+-- describe splines.spline_rate``), ``nox -s tests`` the fast test tier, ``nox -s tests_slow`` the slow one,
+``nox -s bench`` the benchmarks, ``nox -s baseline`` re-records the expected verdicts."""
 
 import nox
 
@@ -20,6 +21,14 @@ def verify(session: nox.Session) -> None:
     session.install(".")
     args = session.posargs or []
     session.run("python", "-m", "theorems", "verify", "--baseline", BASELINE, *args, env=ENV)
+
+
+@nox.session
+def cli(session: nox.Session) -> None:
+    """Any command of the command line, its arguments after --: ``nox -s cli -- list``, ``nox -s cli -- check
+    CLAIM --config '{...}' --seed S`` (without arguments: the commands and their options)."""
+    session.install(".")
+    session.run("python", "-m", "theorems", *(session.posargs or ["--help"]), env=ENV)
 
 
 @nox.session

@@ -9,7 +9,7 @@ import pytest
 
 import theorems
 from theorems import _results
-from theorems._cli import main
+from theorems._cli import main, summary_table
 
 FAST = ["shrinkage.filter_exact", "--examples", "2"]
 
@@ -323,3 +323,37 @@ def test_claims_that_share_runs_go_to_one_worker():
     groups = {g[0].id: [c.id for c in g] for g in _parallel.groups(claims)}
     assert groups["splines.spline_rate"] == ["splines.spline_rate", "splines.spline_rate_bound"]
     assert groups["splines.trajectory_network"] == ["splines.trajectory_network", "splines.trajectory_width_rate"]
+
+
+def test_describe_shows_every_key_of_an_example_and_a_check_command_that_runs(capsys):
+    from theorems import _keys
+
+    assert main(["describe", "ntk.spectrum_circle"]) == 0
+    out = capsys.readouterr().out
+    keys = _keys.declared(theorems.get("ntk.spectrum_circle"))
+    example = json.loads(out.split("simplest draw):\n")[1].splitlines()[0])
+    assert set(example) == {"d", "bias", "k"}
+    for name in example:
+        assert f"{name}: {keys[name].describe()}".split(":")[0] in out and keys[name].doc.split()[0] in out
+    command = out.strip().splitlines()[-1].strip()
+    assert command.startswith("python -m theorems check ntk.spectrum_circle --config ")
+    assert main(["check", "ntk.spectrum_circle", "--config", json.dumps(example), "--seed", "0"]) == 0
+    assert main(["describe", "ntk.no_such_claim"]) == 2
+
+
+def test_summary_gives_the_ratio_and_a_bound_claims_margin():
+    def claim(cid, err, tol):
+        return {"id": cid, "verdict": "holds", "examples": {"pass": 3, "fail": 0, "out_of_scope": 1, "error": 0},
+                "worst": {"error": err, "tolerance": tol}}
+
+    table = summary_table({"claims": [claim("a.ratio", 0.25, 0.5), claim("a.bound", 0.0, 0.0)]})
+    rows = {line.split()[0]: line for line in table.splitlines()[2:]}
+    assert rows["a.ratio"].endswith(" 0.5") and rows["a.bound"].endswith("bound, error 0")
+    assert "worst error/tolerance" in table.splitlines()[0]
+
+
+def test_the_console_script_is_the_command_line():
+    from importlib import metadata
+
+    (entry,) = [e for e in metadata.entry_points(group="console_scripts") if e.name == "gd-theory-checks"]
+    assert entry.load() is main

@@ -1,4 +1,4 @@
-"""``python -m theorems``: list, verify, report, compare."""
+"""``python -m theorems`` (or ``gd-theory-checks``): list, describe, verify, report, check, compare, baseline."""
 
 from __future__ import annotations
 
@@ -57,11 +57,37 @@ def _seed(text: str) -> int:
     return value
 
 
+DESCRIPTION = """Property-based checks of theorems on the spectral and implicit bias of gradient descent: each claim
+is a closed form, an experiment measuring the same quantity, and a derived tolerance; a run gives a verdict per
+claim (holds, falsified with the smallest counterexample, out of scope, error) and a report."""
+
+EPILOG = """exit codes:
+  0  every claim ran and (with --baseline) none regressed; check: the configuration agrees
+  1  a regression against the baseline, an experiment that raised; check: it disagrees
+  2  bad input (unknown claim, invalid configuration or option, unreadable file, unwritable folder),
+     refused before anything runs
+  130, 143  interrupted by Ctrl-C or SIGTERM (verify keeps the claims finished: --resume)
+
+examples:
+  python -m theorems list
+  python -m theorems describe splines.spline_rate
+  python -m theorems verify shrinkage --profile ci --seed 0 --out reports/shrinkage
+  python -m theorems verify --baseline reports/baseline.txt --jobs 2
+  python -m theorems check shrinkage.filter_exact --config '{"n": 16, "q": 10}' --seed 0
+  python -m theorems compare reports/baseline.txt reports/latest/results.json"""
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m theorems", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True)
+    prog = "gd-theory-checks" if Path(sys.argv[0]).name == "gd-theory-checks" else "python -m theorems"
+    p = argparse.ArgumentParser(prog=prog, description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("list", help="list the claims with their ids, sources and statements")
+
+    d = sub.add_parser("describe", help="a claim's statement, source, tolerance, configuration keys with their "
+                                        "types and domains, and an example configuration")
+    d.add_argument("claim", metavar="CLAIM", help="a claim id (see list)")
 
     v = sub.add_parser("verify", help="run claims and write results.json and a report")
     v.add_argument("selection", nargs="*", metavar="CLAIM_OR_FAMILY",
@@ -88,12 +114,17 @@ def _parser() -> argparse.ArgumentParser:
                         "claim in this process); the results do not depend on it")
 
     r = sub.add_parser("report", help="re-render a report from a results file")
-    r.add_argument("directory", nargs="?", type=Path, default=Path("reports/latest"))
+    r.add_argument("directory", nargs="?", type=Path, default=Path("reports/latest"),
+                   help="a folder holding results.json; report.html and report.md are written beside it "
+                        "(default: %(default)s)")
 
     k = sub.add_parser("check", help="check one configuration of one claim (re-run a counterexample)")
-    k.add_argument("claim", metavar="CLAIM")
-    k.add_argument("--config", required=True, help="the configuration, as a JSON object")
-    k.add_argument("--seed", type=_seed, default=0)
+    k.add_argument("claim", metavar="CLAIM", help="a claim id (see list)")
+    k.add_argument("--config", required=True,
+                   help="the configuration, as a JSON object (copy one from a report or from describe)")
+    k.add_argument("--seed", type=_seed, default=0,
+                   help="the seed of the run the configuration comes from: a report's numbers are reproduced "
+                        "with its run's seed (default: %(default)s)")
 
     c = sub.add_parser("compare", help="compare a run's verdicts with the expected ones; exit 1 on a regression")
     c.add_argument("baseline", type=Path, help="reports/baseline.txt, or a results.json")
@@ -138,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         with _interruptible():
-            commands = {"list": _list, "verify": _verify, "report": _report, "check": _check,
+            commands = {"list": _list, "describe": _describe, "verify": _verify, "report": _report, "check": _check,
                         "compare": _compare, "baseline": _baseline}
             return commands[args.command](args)
     except (UsageError, _registry.UnknownClaimError, _results.ResultsFileError) as exc:
@@ -147,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
             msg += ". Run 'python -m theorems list' for the claim ids."
         print(f"error: {msg}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the output piped into a reader that stopped early (| head): not an error
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt as exc:
         signum = getattr(exc, "signum", signal.SIGINT)
         print(f"interrupted ({signal.Signals(signum).name})", file=sys.stderr)
@@ -161,6 +196,13 @@ def _list(args) -> int:
             print(f"  {c.id}")
             print(textwrap.indent(textwrap.fill(first + ".", 96), "      "))
             print(f"      source: {c.source}")
+    return EXIT_OK
+
+
+def _describe(args) -> int:
+    from theorems._describe import describe
+
+    print(describe(_registry.get(args.claim)))
     return EXIT_OK
 
 
@@ -304,13 +346,20 @@ def _verify(args) -> int:
 
 
 def summary_table(results: dict) -> str:
-    rows = [("claim", "verdict", "configs", "in scope", "worst error / tolerance")]
+    """One line per claim; the last column is the worst configuration's error / tolerance as one ratio (at most
+    1 where the claim agrees), or, for a one-sided bound whose tolerance is 0, the margin by which it holds."""
+    rows = [("claim", "verdict", "configs", "in scope", "worst error/tolerance")]
     for c in results["claims"]:
         ex = c["examples"]
         total = ex["pass"] + ex["fail"] + ex["out_of_scope"] + ex["error"]
         w = c.get("worst") or {}
         err, tol = w.get("error"), w.get("tolerance")
-        worst = f"{err:.3g} / {tol:.3g}" if isinstance(err, (int, float)) and isinstance(tol, (int, float)) else "-"
+        if not (isinstance(err, (int, float)) and isinstance(tol, (int, float))):
+            worst = "-"
+        elif tol > 0:
+            worst = f"{err / tol:.3g}"
+        else:
+            worst = f"bound, error {err:.3g}"
         rows.append((c["id"], c["verdict"], str(total), str(ex["pass"] + ex["fail"]), worst))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
