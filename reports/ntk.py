@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import matplotlib.ticker
 import numpy as np
 
+from reports import _records, plots
 from reports._figures import figure
 
 JUDGED = ("pass", "fail")
+D_COLORS = {2: "tab:blue", 3: "tab:orange", 4: "tab:green", 5: "tab:purple", 6: "tab:brown", 7: "tab:gray",
+            8: "tab:olive", 9: "tab:cyan", 10: "tab:pink"}
 
 
 def _degrees(config) -> list[int]:
@@ -14,7 +18,7 @@ def _degrees(config) -> list[int]:
     return [int(x) for x in str(config["degrees"]).split(",")]
 
 
-@figure("ntk.spectrum_circle", "ntk.spectrum_sphere")
+@figure("ntk.spectrum_circle", "ntk.spectrum_sphere", by="k")
 def spectrum(records, ax):
     """Closed-form mu_k against quadrature, log-log in k, per (d, bias)."""
     groups = {}
@@ -22,92 +26,151 @@ def spectrum(records, ax):
         if r["status"] not in JUDGED or r.get("predicted") is None:
             continue
         key = (r["config"]["d"], r["config"]["bias"])
-        groups.setdefault(key, []).append((r["config"]["k"], float(r["predicted"]), float(r["measured"])))
+        groups.setdefault(key, []).append((r["config"]["k"], float(r["predicted"]), float(r["measured"]), r))
     for (dim, b), rows in sorted(groups.items()):
-        rows.sort()
+        rows.sort(key=lambda x: x[0])
         ks = np.array([x[0] for x in rows], dtype=float)
         p = np.array([x[1] for x in rows])
         mvals = np.array([x[2] for x in rows])
         ok = (ks > 0) & (p > 1e-14)
-        line, = ax.plot(ks[ok], p[ok], "-", lw=0.8, label=f"closed form d={dim} bias={b}")
+        line, = ax.plot(ks[ok], p[ok], "-", lw=0.8, label=f"closed form, $d = {dim}$, bias {b}")
         ok2 = (ks > 0) & (mvals > 1e-14)
         ax.plot(ks[ok2], mvals[ok2], "o", ms=3, color=line.get_color())
         if ok.sum() >= 2:
             kk = ks[ok][-1]
             ax.plot(ks[ok], p[ok][-1] * (ks[ok] / kk) ** (-float(dim)), ":", color=line.get_color(), lw=0.8)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("degree k")
-    ax.set_ylabel("mu_k (line: closed form; dots: quadrature; dotted: k^-d)")
+        for k, _, m, r in rows:
+            if r.get("role") == "counterexample" and k > 0 and m > 1e-14:
+                plots.mark_counterexample(ax, [k], [m])
+    ax.plot([], [], "o", ms=3, color="0.4", label="quadrature")
+    ax.plot([], [], ":", color="0.4", label=r"$k^{-d}$")
+    if any(k > 0 and max(p, m) > 1e-14 for rows in groups.values() for k, p, m, _ in rows):
+        ax.set_xscale("log")  # (a log axis with nothing positive on it cannot be drawn)
+        ax.set_yscale("log")
+    ax.set_xlabel("degree $k$")
+    ax.set_ylabel(r"$\mu_k$")
     ax.legend(fontsize=6)
 
 
-@figure("ntk.decay_law")
+@figure("ntk.decay_law", by="d")
 def decay(records, ax):
-    """Local exponents s(k) against k, and -d."""
+    """Local exponents s(k) against k, coloured by d, with -d dotted."""
+    seen = set()
     for r in records:
         if r["status"] not in JUDGED or not r.get("series"):
             continue
-        line, = ax.plot(r["series"]["k"], r["series"]["local_exponent"], "o-", ms=2, lw=0.6)
-        ax.axhline(-r["config"]["d"], color=line.get_color(), ls=":", lw=0.6)
+        d = r["config"]["d"]
+        color = "tab:red" if r["status"] == "fail" else D_COLORS.get(d, "black")
+        ax.plot(r["series"]["k"], r["series"]["local_exponent"], "o-", ms=2, lw=0.6, color=color,
+                label=None if d in seen else f"$d = {d}$")
+        if d not in seen:
+            ax.axhline(-d, color=color, ls=":", lw=0.8)
+        seen.add(d)
+    ax.plot([], [], ":", color="0.4", label="$-d$")
     ax.set_xscale("log")
-    ax.set_xlabel("degree k")
-    ax.set_ylabel("local exponent log(mu_2k/mu_k)/log 2  (dotted: -d)")
+    ax.set_xlabel("degree $k$")
+    ax.set_ylabel(r"local exponent $\log(\mu_{2k}/\mu_k)/\log 2$")
+    ax.legend(fontsize=6, ncol=2)
 
 
-@figure("ntk.learning_rates", "ntk.cao_experiment")
+def _shown(records):
+    """The configuration a residual figure draws: the shrunk counterexample, else the largest error/tolerance."""
+    judged = [r for r in records if r["status"] in JUDGED and r.get("series")]
+    if not judged:
+        return None, 0
+    ce = plots.counterexamples(judged)
+    return (ce[0] if ce else max(judged, key=lambda r: _records.ratio(r) or 0.0)), len(judged)
+
+
+@figure("ntk.learning_rates", "ntk.cao_experiment", by="eta_frac")
 def residual_curves(records, ax):
-    """Per-degree <r_t,phi_k>/<r_0,phi_k> (dots) against (1 - eta mu_k)^t (lines), a few configurations."""
-    shown = 0
-    for r in records:
-        if r["status"] not in JUDGED or not r.get("series") or shown >= 3:
-            continue
-        tt = np.asarray(r["series"]["t"], float)
-        pred = np.asarray(r["predicted"], float)
-        for j, kk in enumerate(_degrees(r["config"])):
-            line, = ax.plot(tt, np.asarray(r["series"][f"degree_{kk}"]), "o", ms=2)
-            ax.plot(tt, pred[:, j], "-", lw=0.8, color=line.get_color(),
-                    label=f"k={kk}, d={r['config']['d']}" if shown == 0 else None)
-        shown += 1
-    ax.set_xlabel("GD step t")
-    ax.set_ylabel("<r_t, phi_k> / <r_0, phi_k>  (line: (1 - eta mu_k)^t)")
-    ax.legend(fontsize=6)
+    """One configuration (the counterexample, else the worst): per degree k the measured <r_t,phi_k>/<r_0,phi_k>
+    (dots), the prediction (1 - eta mu_k)^t (line) and the damped-deviations allowance around it (band), which
+    decides the verdict."""
+    r, count = _shown(records)
+    if r is None:
+        ax.set_axis_off()
+        return
+    tt = np.asarray(r["series"]["t"], float)
+    pred = np.asarray(r["predicted"], float)
+    bound = np.asarray(r["series"]["bound"], float)
+    measured = np.array([r["series"][f"degree_{kk}"] for kk in _degrees(r["config"])], dtype=float)
+    for j, kk in enumerate(_degrees(r["config"])):
+        line, = ax.plot(tt, pred[:, j], "-", lw=0.9, label=f"$k = {kk}$")
+        color = line.get_color()
+        ax.fill_between(tt, pred[:, j] - bound[:, j], pred[:, j] + bound[:, j], color=color, alpha=0.15, lw=0)
+        ax.plot(tt, np.asarray(r["series"][f"degree_{kk}"]), "o", ms=2.5, color=color)
+    ax.plot([], [], "-", color="0.3", label=r"$(1 - \eta\mu_k)^t$")
+    ax.plot([], [], "o", ms=2.5, color="0.3", label="measured")
+    ax.fill_between([], [], [], color="0.3", alpha=0.15, label="allowance (damped deviations)")
+    role = "shrunk counterexample" if r.get("role") == "counterexample" else f"worst of {count} configurations"
+    c = r["config"]
+    ax.set_title(f"{role}: $d = {c['d']}$, $\\eta$ = {c['eta_frac']:.3g} of the stability limit, error / "
+                 f"tolerance {_records.ratio(r):.3g}", fontsize=8)
+    lo, hi = min(np.nanmin(measured), np.nanmin(pred)), max(np.nanmax(measured), np.nanmax(pred))
+    # the band, wider later on, is cut to the data; the legend goes in the band left free below them
+    ax.set_ylim(lo - 0.7 * (hi - lo), hi + 0.15 * (hi - lo))
+    ax.set_xlabel("GD step $t$")
+    ax.set_ylabel(r"$\langle r_t, \phi_k\rangle / \langle r_0, \phi_k\rangle$")
+    ax.legend(fontsize=6, loc="lower right", ncol=3)
 
 
-@figure("ntk.gram_spectrum")
+@figure("ntk.damped_deviations_identity", by="eta_frac")
+def damped_deviations(records, ax):
+    """The final residual r_T of GD against the right side of the discrete damped-deviations identity."""
+    plots.predicted_vs_measured(records, ax, xlabel="damped-deviations right side, entry by entry",
+                                ylabel="GD's final residual $r_T$")
+
+
+@figure("ntk.gram_spectrum", by="d")
 def gram_rate(records, ax):
-    """Mean eigenvalue error against n (circles) and m (squares), log-log, with the slope -1/2."""
+    """Mean eigenvalue error against n (circles, solid) and m (squares, dashed), log-log, coloured by d, with the
+    slope -1/2; above the data, one configuration's top eigenvalues against mu_k with multiplicity."""
+    seen = set()
     for r in records:
         if r["status"] not in JUDGED or not r.get("series"):
             continue
         s, e = np.asarray(r["series"]["size"], float), np.asarray(r["series"]["mean_error"], float)
-        ax.plot(s, e, "o-" if r["config"]["axis"] == "n" else "s--", ms=3, lw=0.6, alpha=0.7)
+        d = r["config"]["d"]
+        color = "tab:red" if r["status"] == "fail" else D_COLORS.get(d, "black")
+        ax.plot(s, e, "o-" if r["config"]["axis"] == "n" else "s--", ms=3, lw=0.6, alpha=0.7, color=color,
+                label=None if d in seen else f"$d = {d}$")
+        seen.add(d)
     xs = np.array([64.0, 4096.0])
-    ax.plot(xs, 0.3 * xs ** -0.5, "k:", lw=1, label="slope -1/2")
+    ax.plot(xs, 0.3 * xs ** -0.5, "k:", lw=1, label=r"slope $-1/2$")
+    ax.plot([], [], "o-", ms=3, color="0.4", label=r"against $n$: $H/n$ vs $\mu_k$")
+    ax.plot([], [], "s--", ms=3, color="0.4", label=r"against $m$: $H_m/n$ vs $H/n$")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    inset = ax.inset_axes([0.62, 0.6, 0.36, 0.37])
+    ax.set_xlabel("sample size $n$ or width $m$")
+    ax.set_ylabel(r"rms eigenvalue error, top $\sum_{k \leq 2} N(d,k)$")
+    ax.legend(fontsize=6, loc="lower left", ncol=2)
     for r in records:
         if r["status"] in JUDGED and r.get("series", {}).get("empirical_top"):
+            inset = ax.inset_axes(plots.reserve_top(ax))
             e = np.asarray(r["series"]["empirical_top"], float)
             p = np.asarray(r["series"]["mu_with_multiplicity"], float)
             idx = np.arange(1, e.size + 1)
             inset.plot(idx, p, "k-", lw=0.8, drawstyle="steps-mid")
             inset.plot(idx, e, "o", ms=2)
-            inset.set_title(f"d={r['config']['d']}: eigenvalues (dots) vs mu_k x N(d,k)", fontsize=5)
+            inset.set_title(f"$d = {r['config']['d']}$: eigenvalues (dots), $\\mu_k$ with multiplicity (line)",
+                            fontsize=5)
+            inset.set_xscale("log")
+            inset.set_yscale("log")
+            inset.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+            inset.tick_params(labelsize=5)
             break
-    inset.set_xscale("log")
-    inset.set_yscale("log")
-    inset.tick_params(labelsize=5)
-    ax.set_xlabel("n (circles: H/n vs mu_k) or m (squares: H_m/n vs H/n)")
-    ax.set_ylabel("rms eigenvalue error, top sum_{k<=2} N(d,k)")
-    ax.legend(fontsize=6, loc="lower left")
 
 
-@figure("ntk.nonuniform_data")
+@figure("ntk.nonuniform_data", by="concentration")
 def nonuniform(records, ax):
     """The measured deviation term against the concentration c of the input distribution."""
     judged = [r for r in records if r["status"] in JUDGED and r.get("series")]
-    ax.scatter([r["config"]["concentration"] for r in judged], [r["series"]["deviation_max"] for r in judged], s=10)
-    ax.set_xlabel("concentration c (inputs: normalised N(c e_1, I); c = 0 uniform)")
-    ax.set_ylabel("max_s ||(T - T^n_{K_s}) r_s|| + ||rho_s||/eta")
+    for status, (color, marker) in plots.STATUS_STYLE.items():
+        sel = [r for r in judged if r["status"] == status]
+        if sel:
+            ax.scatter([r["config"]["concentration"] for r in sel], [r["series"]["deviation_max"] for r in sel],
+                       s=10, c=color, marker=marker, label=plots.STATUS_LABEL[status])
+    ax.set_xlabel(r"concentration $c$ (inputs: normalised $N(c e_1, I)$; $c = 0$ uniform)")
+    ax.set_ylabel(r"$\max_s \|(T - T^n_{K_s}) r_s\| + \|\rho_s\|/\eta$")
+    ax.legend(fontsize=7)

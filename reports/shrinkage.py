@@ -16,17 +16,17 @@ ACTIVATION_COLORS = {"step": "tab:blue", "relu": "tab:orange", "sigmoid": "tab:g
                      "gaussian": "tab:brown", "sinc": "tab:gray"}
 
 
-@figure("shrinkage.filter_exact")
+@figure("shrinkage.filter_exact", by="q")
 def filter_fit(records, ax):
     """GD's fitted values against the filtered fit sum_i m(s_i) (u_i^T y) u_i, entry by entry."""
-    plots.predicted_vs_measured(records, ax, xlabel="predicted fitted value  sum m(s_i)(u_i^T y) u_i",
-                                ylabel="GD fitted value  A w_q")
+    plots.predicted_vs_measured(records, ax, xlabel=r"filtered fit $\sum_i m(s_i)\,(u_i^\top y)\,u_i$",
+                                ylabel=r"GD fitted values $A w_q$")
 
 
 def _bandwidth(records, ax, *, paper: bool):
     judged = [r for r in records if r["status"] in ("pass", "fail") and r.get("interval")]
     seen = set()
-    for r in judged:
+    for r in sorted(judged, key=lambda r: r.get("role") == "counterexample"):
         act = r["config"]["activation"]
         decay = r["fitted"]["decay_exponent_p"]["value"]
         beta = float(r["measured"])
@@ -36,28 +36,33 @@ def _bandwidth(records, ax, *, paper: bool):
                     label=None if act in seen else act)
         seen.add(act)
         ax.plot([decay], [float(r["predicted"])], marker="_", ms=12, color="black")
+        if r.get("role") == "counterexample":
+            plots.mark_counterexample(ax, [decay], [beta], label=f"shrunk counterexample ({act})")
+            ax.annotate(f"{act}, n = {r['config']['n']}: exponent {beta:.3f}\n(claimed {float(r['predicted']):g})",
+                        (decay, beta), xytext=(12, -28), textcoords="offset points", fontsize=7,
+                        arrowprops=dict(arrowstyle="-", lw=0.6))
     ps = np.linspace(0.8, 3.5, 100)
-    ax.plot(ps, 1 / (2 * ps), color="black", lw=0.8, ls=":", label="1/(2p)")
+    ax.plot(ps, 1 / (2 * ps), color="black", lw=0.8, ls=":", label=r"$1/(2p)$")
     if paper:
-        ax.axhline(0.5, color="tab:red", lw=0.8, label="paper: rho ~ sqrt(q)")
-    ax.set_xlabel("decay exponent p of s_k ~ (k - 1/2)^(-p)")
-    ax.set_ylabel("bandwidth exponent  d log rho / d log(alpha q)  (95% CI)")
+        ax.axhline(0.5, color="tab:red", lw=0.8, label=r"summary: $\rho \sim \sqrt{q}$ (exponent 1/2)")
+    ax.set_xlabel(r"decay exponent $p$ of $s_k \sim (k - 1/2)^{-p}$")
+    ax.set_ylabel(r"bandwidth exponent $d\log\rho\,/\,d\log(\alpha q)$ (95% CI)")
     ax.legend(fontsize=7)
 
 
-@figure("shrinkage.bandwidth_decay_law")
+@figure("shrinkage.bandwidth_decay_law", by="activation")
 def bandwidth_decay_law(records, ax):
     """The measured bandwidth exponent (95% CI) against the fitted decay exponent p, with the law 1/(2p)."""
     _bandwidth(records, ax, paper=False)
 
 
-@figure("shrinkage.bandwidth_sqrt_q")
+@figure("shrinkage.bandwidth_sqrt_q", by="activation")
 def bandwidth_sqrt_q(records, ax):
     """As :func:`bandwidth_decay_law`, with the paper's exponent 1/2."""
     _bandwidth(records, ax, paper=True)
 
 
-@figure("shrinkage.threshold_kappa")
+@figure("shrinkage.threshold_kappa", by="eps")
 def threshold(records, ax):
     """Each component's residual 1 - m_i from GD, rescaled so that the threshold sits at (1, 1/e)."""
     for status, (color, marker) in (("pass", ("tab:blue", "o")), ("fail", ("tab:red", "x"))):
@@ -72,18 +77,19 @@ def threshold(records, ax):
             ys.append(np.clip(res, 1e-18, None) ** (1.0 / -np.log(r["config"]["eps"])))
         if xs:
             ax.scatter(np.concatenate(xs), np.concatenate(ys), s=6, c=color, marker=marker, alpha=0.5,
-                       label=f"{status}: components")
+                       label=f"{plots.STATUS_LABEL[status]}: components")
     z = np.linspace(0.0, 3.0, 200)
-    ax.plot(z, np.exp(-z**2), color="black", lw=0.8, label="exp(-(s/kappa)^2)  (gradient-flow limit)")
+    ax.plot(z, np.exp(-z**2), color="black", lw=0.8, label=r"$e^{-(s/\kappa)^2}$ (gradient-flow limit)")
     ax.axvline(1.0, color="black", ls="--", lw=0.8)
-    ax.axhline(np.exp(-1.0), color="tab:red", ls=":", lw=0.8, label="(1 - m)^(1/log(1/eps)) = 1/e  <=>  1 - m = eps")
+    ax.axhline(np.exp(-1.0), color="tab:red", ls=":", lw=0.8,
+               label=r"$(1 - m)^{1/\log(1/\epsilon)} = 1/e \Leftrightarrow 1 - m = \epsilon$")
     ax.set_xlim(0, 3)
-    ax.set_xlabel("s_i / kappa(eps)")
-    ax.set_ylabel("(1 - m_i)^(1 / log(1/eps))  from GD")
+    ax.set_xlabel(r"$s_i / \kappa(\epsilon)$")
+    ax.set_ylabel(r"$(1 - m_i)^{1/\log(1/\epsilon)}$ from GD")
     ax.legend(fontsize=7)
 
 
-@figure("shrinkage.basis_step_exact")
+@figure("shrinkage.basis_step_exact", by="n")
 def step_svd(records, ax):
     """The step Jacobian's singular values against the closed form s_k."""
     for status, (color, marker) in (("pass", ("tab:blue", "o")), ("fail", ("tab:red", "x"))):
@@ -98,17 +104,18 @@ def step_svd(records, ax):
                 ms.append(sm)
         if ps:
             ps, ms = np.concatenate(ps), np.concatenate(ms)
-            ax.scatter(ps, ms, s=6, c=color, marker=marker, alpha=0.5, label=f"{status}: {ps.size} singular values")
+            ax.scatter(ps, ms, s=6, c=color, marker=marker, alpha=0.5,
+                       label=f"{plots.STATUS_LABEL[status]}: {ps.size} singular values")
     lim = ax.get_xlim()
-    ax.plot(lim, lim, color="black", lw=0.8, label="y = x")
+    ax.plot(lim, lim, color="black", lw=0.8, label="$y = x$")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("closed form s_k = 1 / (2 sin((2k-1) pi / (2(2n+1))))")
-    ax.set_ylabel("s_k of the step Jacobian (JAX SVD)")
+    ax.set_xlabel(r"closed form $s_k = 1 / (2 \sin((2k-1)\pi / (2(2n+1))))$")
+    ax.set_ylabel(r"$s_k$ of the step Jacobian (SVD)")
     ax.legend(fontsize=7)
 
 
-@figure("shrinkage.basis_monotonic_dst")
+@figure("shrinkage.basis_monotonic_dst", by="activation")
 def dst_overlap(records, ax):
     """The overlap |<d_k, u_k>| of each active component with the DST-VII vector of its own index."""
     seen = set()
@@ -120,13 +127,13 @@ def dst_overlap(records, ax):
         ax.plot(np.arange(1, ov.size + 1), ov, "o-" if r["status"] == "pass" else "x-", ms=3, lw=0.5,
                 color=ACTIVATION_COLORS.get(act, "black"), alpha=0.6, label=None if act in seen else act)
         seen.add(act)
-    ax.set_xlabel("active component k")
-    ax.set_ylabel("overlap |<d_k, u_k>| with the DST-VII vector")
+    ax.set_xlabel("active component $k$")
+    ax.set_ylabel(r"overlap $|\langle d_k, u_k\rangle|$ with the DST-VII vector")
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=7)
 
 
-@figure("shrinkage.sinc_cliff")
+@figure("shrinkage.sinc_cliff", by="width")
 def sinc_cliff(records, ax):
     """GD's bandwidth times w against tau(alpha, q), with the tolerance as a bar: flat at 1 whatever tau."""
     for r in records:
@@ -137,8 +144,9 @@ def sinc_cliff(records, ax):
         ax.errorbar([tau], [float(r["measured"]) * wd], yerr=[[r["tolerance"] * wd], [r["tolerance"] * wd]],
                     fmt="o" if r["status"] == "pass" else "x", ms=4, capsize=2, alpha=0.6,
                     color="tab:blue" if r["status"] == "pass" else "tab:red")
-    ax.axhline(1.0, color="black", lw=0.8, label="closed form rho = 1/w")
+    ax.axhline(1.0, color="black", lw=0.8, label=r"closed form $\rho = 1/w$")
+    ax.errorbar([], [], yerr=[], fmt="o", color="tab:blue", label=r"GD (bar: the tolerance)")
     ax.set_xscale("log")
-    ax.set_xlabel("tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2)   (smaller = more GD)")
-    ax.set_ylabel("GD bandwidth rho x w   (bar: tolerance)")
+    ax.set_xlabel(r"$\tau(\alpha, q) = (1 - 2^{-1/q}) / (\alpha (n w)^2)$ (smaller: more GD)")
+    ax.set_ylabel(r"GD bandwidth $\rho \times w$")
     ax.legend(fontsize=7)

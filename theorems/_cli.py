@@ -348,18 +348,13 @@ def _verify(args) -> int:
 def summary_table(results: dict) -> str:
     """One line per claim; the last column is the worst configuration's error / tolerance as one ratio (at most
     1 where the claim agrees), or, for a one-sided bound whose tolerance is 0, the margin by which it holds."""
+    from reports._summary import headline_text
+
     rows = [("claim", "verdict", "configs", "in scope", "worst error/tolerance")]
     for c in results["claims"]:
         ex = c["examples"]
         total = ex["pass"] + ex["fail"] + ex["out_of_scope"] + ex["error"]
-        w = c.get("worst") or {}
-        err, tol = w.get("error"), w.get("tolerance")
-        if not (isinstance(err, (int, float)) and isinstance(tol, (int, float))):
-            worst = "-"
-        elif tol > 0:
-            worst = f"{err / tol:.3g}"
-        else:
-            worst = f"bound, error {err:.3g}"
+        worst = headline_text(c)  # the ratio, or for a one-sided bound its margin
         rows.append((c["id"], c["verdict"], str(total), str(ex["pass"] + ex["fail"]), worst))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
