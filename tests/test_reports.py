@@ -1,6 +1,6 @@
 """The report: its structure (contents, links, totals, one table row per configuration, the cut stated), a
 falsified claim's counterexample in its table and figure, the commands that reproduce a case, every formula
-typeset, and, where Chromium is installed, the page as a browser
+typeset, the CI outputs (JUnit XML, markdown summary), and, where Chromium is installed, the page as a browser
 lays it out.
 
 The renders use ``tests/data/results_dev_seed1.json.gz``: a dev-profile run with seed 1 (every claim, cut to a
@@ -17,13 +17,14 @@ import re
 import shlex
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from reports import _formula, _records, _render, _summary, _tables
+from reports import _formula, _records, _render, _summary, _tables, ci
 from reports._html import MAX_ROWS, OPEN_ROWS
 
 DATA = Path(__file__).resolve().parent / "data" / "results_dev_seed1.json.gz"
@@ -228,16 +229,65 @@ def test_every_claims_figure_draws():
         assert png[:4] == b"\x89PNG" and len(png) > 5000, c["id"]
 
 
-def test_the_printed_command_reproduces_the_numbers(tmp_path, capsys):
+def _junit(results, expected=None, reasons=None):
+    root = ET.fromstring(ci.junit_xml(results, expected, reasons))
+    assert root.tag == "testsuites"
+    for suite in root.iter("testsuite"):
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests")) == len(cases)
+        assert int(suite.get("failures")) == sum(1 for t in cases if t.find("failure") is not None)
+        assert int(suite.get("errors")) == sum(1 for t in cases if t.find("error") is not None)
+        for t in cases:
+            assert t.get("name") and t.get("classname") and float(t.get("time")) >= 0
+    return root
+
+
+def test_junit_passes_a_documented_finding_and_fails_an_unexpected_verdict():
+    results = _results()
+    baseline = {c["id"]: "holds" for c in results["claims"]}
+    baseline["shrinkage.bandwidth_sqrt_q"] = "falsified"
+    root = _junit(results, baseline, {"shrinkage.bandwidth_sqrt_q": "a documented finding"})
+    assert root.get("tests") == str(len(results["claims"])) and root.get("failures") == "0"
+    case = next(t for t in root.iter("testcase") if t.get("name") == "shrinkage.bandwidth_sqrt_q")
+    out = case.find("system-out").text
+    assert "smallest counterexample" in out and "python -m theorems check shrinkage.bandwidth_sqrt_q" in out
+    assert "a documented finding" in out
+
+    root = _junit(results)  # no baseline: every claim is expected to hold
+    (failed,) = [t for t in root.iter("testcase") if t.find("failure") is not None]
+    assert failed.get("name") == "shrinkage.bandwidth_sqrt_q"
+    assert "expected holds, got falsified" in failed.find("failure").get("message")
+
+    raised = copy.deepcopy(results)
+    raised["claims"][0].update(verdict="error", error="ValueError: boom <&>")
+    root = _junit(raised, baseline)
+    assert root.get("errors") == "1" and "boom <&>" in next(root.iter("error")).get("message")
+
+
+def test_markdown_summary_names_unexpected_verdicts_and_counterexamples():
+    results = _results()
+    baseline = {c["id"]: "holds" for c in results["claims"]}
+    text = ci.markdown_summary(results, baseline)
+    assert "1 unexpected verdict" in text and "`shrinkage.bandwidth_sqrt_q`: expected holds, got **falsified**" in text
+    assert "26 hold, 1 falsified" in text and "```sh\npython -m theorems check shrinkage.bandwidth_sqrt_q" in text
+    baseline["shrinkage.bandwidth_sqrt_q"] = "falsified"
+    assert "Every verdict is the expected one (against the baseline)." in ci.markdown_summary(results, baseline)
+
+
+def test_verify_writes_junit_and_summary_and_the_printed_command_reproduces_the_numbers(tmp_path, capsys):
     """One cheap falsified claim end to end (about 10 s): the report's command, run as printed, gives the
     report's error and tolerance."""
     from theorems._cli import main
 
     out = tmp_path / "run"
     code = main(["verify", "shrinkage.bandwidth_sqrt_q", "--profile", "ci", "--seed", "3", "--examples", "2",
-                 "--out", str(out)])
+                 "--out", str(out), "--baseline", str(Path(__file__).resolve().parents[1] / "reports" / "baseline.txt"),
+                 "--junit", str(tmp_path / "junit.xml"), "--summary", str(tmp_path / "summary.md")])
     capsys.readouterr()
     assert code == 0
+    root = ET.parse(tmp_path / "junit.xml").getroot()
+    assert root.get("failures") == "0" and root.get("tests") == "1"
+    assert "shrinkage.bandwidth_sqrt_q" in (tmp_path / "summary.md").read_text()
     claim = json.loads((out / "results.json").read_text())["claims"][0]
     (case,) = _summary.cases(claim, 3)
     command = re.search(r"^python -m theorems check .*$", (out / "report.md").read_text(), flags=re.M).group(0)
@@ -246,6 +296,14 @@ def test_the_printed_command_reproduces_the_numbers(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert code == (0 if case.record["status"] == "pass" else 1)
     assert f"error {case.record['error']:.6g}, tolerance {case.record['tolerance']:.6g}" in printed
+
+
+def test_a_junit_path_that_is_a_directory_is_refused_before_anything_runs(tmp_path, capsys):
+    from theorems._cli import main
+
+    code = main(["verify", "shrinkage.filter_exact", "--out", str(tmp_path / "out"), "--junit", str(tmp_path)])
+    assert code == 2 and "is a directory" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)

@@ -109,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="expected verdicts (reports/baseline.txt, or a results.json): exit 1 if a claim "
                         "expected to hold does not")
     v.add_argument("--no-report", action="store_true", help="write results.json only")
+    v.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML: a test case per claim, failed "
+                   "when its verdict is not the baseline's (every claim expected to hold without --baseline)")
+    v.add_argument("--summary", type=Path, metavar="FILE", help="also write a markdown summary (e.g. "
+                   "$GITHUB_STEP_SUMMARY)")
     v.add_argument("--jobs", type=_positive_int, default=None,
                    help="worker processes running claims side by side (default: one per core; 1 runs every "
                         "claim in this process); the results do not depend on it")
@@ -272,6 +276,10 @@ def _verify(args) -> int:
         if differs:
             raise UsageError(f"--resume: {differs}; run without --resume to start afresh")
     _writable_folder(args.out)
+    for f in (f for f in (args.junit, args.summary) if f is not None):
+        if f.is_dir():
+            raise UsageError(f"{f} is a directory; give a file to write")
+        _writable_folder(f.parent)
     kept = _partial.kept(args.out, ident["claims"]) if state is not None else {}
     todo = [c for c in claims if c.id not in kept]
     if state is None:
@@ -325,6 +333,11 @@ def _verify(args) -> int:
         from reports import render
 
         render(results, args.out)
+    if args.junit or args.summary:
+        from reports import ci
+
+        ci.write(results, junit=args.junit, summary=args.summary, expected=baseline and baseline["expected"],
+                 reasons=baseline and baseline["reasons"])
     print(summary_table(results))
     claim_s = sum(float(c.get("wall_s") or 0.0) for c in out)
     compile_s = sum(float(c.get("compile_s") or 0.0) for c in out)
