@@ -136,14 +136,20 @@ def dst_overlap(records, ax):
 @figure("shrinkage.sinc_cliff", by="width")
 def sinc_cliff(records, ax):
     """GD's bandwidth times w against tau(alpha, q), with the tolerance as a bar: flat at 1 whatever tau."""
+    ys = []
     for r in records:
         if r["status"] not in ("pass", "fail"):
             continue
         wd = r["config"]["width"]
         tau = r["series"]["tau"]
-        ax.errorbar([tau], [float(r["measured"]) * wd], yerr=[[r["tolerance"] * wd], [r["tolerance"] * wd]],
+        ys.append(float(r["measured"]) * wd)
+        ax.errorbar([tau], [ys[-1]], yerr=[[r["tolerance"] * wd], [r["tolerance"] * wd]],
                     fmt="o" if r["status"] == "pass" else "x", ms=4, capsize=2, alpha=0.6,
                     color="tab:blue" if r["status"] == "pass" else "tab:red")
+        if r.get("role") == "counterexample":
+            plots.mark_counterexample(ax, [tau], [ys[-1]])
+    if ys:  # the bars of a configuration with few bandwidth steps reach far: the axis follows the data
+        ax.set_ylim(min(0.0, min(ys) - 0.5), max(2.0, max(ys) + 0.5))
     ax.axhline(1.0, color="black", lw=0.8, label=r"closed form $\rho = 1/w$")
     ax.errorbar([], [], yerr=[], fmt="o", color="tab:blue", label=r"GD (bar: the tolerance)")
     ax.set_xscale("log")
