@@ -127,10 +127,11 @@ def _without(results, path):
 @pytest.fixture
 def no_figures(monkeypatch):
     """The report without its figures (Matplotlib), which are drawn inside a guard and are not the point."""
+    import reports._formula as formula
     import reports._render as render
 
-    monkeypatch.setattr(render, "figure_png", lambda claim: b"")
-    monkeypatch.setattr(render, "formula_png", lambda latex: None)
+    monkeypatch.setattr(render, "figure_png", lambda claim, **kw: b"")
+    monkeypatch.setattr(formula, "formula_png", lambda latex, **kw: None)
 
 
 def test_the_complete_results_render(tmp_path, no_figures):

@@ -342,13 +342,15 @@ def test_describe_shows_every_key_of_an_example_and_a_check_command_that_runs(ca
 
 
 def test_summary_gives_the_ratio_and_a_bound_claims_margin():
-    def claim(cid, err, tol):
+    def claim(cid, worst, records=()):
         return {"id": cid, "verdict": "holds", "examples": {"pass": 3, "fail": 0, "out_of_scope": 1, "error": 0},
-                "worst": {"error": err, "tolerance": tol}}
+                "worst": worst, "records": list(records)}
 
-    table = summary_table({"claims": [claim("a.ratio", 0.25, 0.5), claim("a.bound", 0.0, 0.0)]})
+    bound = {"error": 0.0, "tolerance": 0.0, "predicted": -0.5, "interval": [-0.7, -0.45], "status": "pass"}
+    table = summary_table({"claims": [claim("a.ratio", {"error": 0.25, "tolerance": 0.5}),
+                                      claim("a.bound", bound, [bound])]})
     rows = {line.split()[0]: line for line in table.splitlines()[2:]}
-    assert rows["a.ratio"].endswith(" 0.5") and rows["a.bound"].endswith("bound, error 0")
+    assert rows["a.ratio"].endswith(" 0.5") and rows["a.bound"].endswith("bound met by 0.2")
     assert "worst error/tolerance" in table.splitlines()[0]
 
 

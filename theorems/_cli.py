@@ -275,10 +275,11 @@ def _verify(args) -> int:
         differs = _partial.mismatch(state, ident)
         if differs:
             raise UsageError(f"--resume: {differs}; run without --resume to start afresh")
-    _writable_folder(args.out)
     for f in (f for f in (args.junit, args.summary) if f is not None):
         if f.is_dir():
             raise UsageError(f"{f} is a directory; give a file to write")
+    _writable_folder(args.out)
+    for f in (f for f in (args.junit, args.summary) if f is not None):
         _writable_folder(f.parent)
     kept = _partial.kept(args.out, ident["claims"]) if state is not None else {}
     todo = [c for c in claims if c.id not in kept]

@@ -143,8 +143,8 @@ READ = {"claims": _Each(list, {"id": str, "verdict": str})}
 """What comparing runs and recording a baseline read: each claim's id and verdict."""
 
 RENDERED = {
-    "environment": {"profile": str, "seed": object, "started": str, "wall_s": _NUMBER, "backend": str,
-                    "float64": object, "jax": object},
+    "environment": {"profile?": _Either(str), "seed?": object, "started?": _Either(str), "wall_s?": _Either(_NUMBER),
+                    "backend?": _Either(str), "float64?": object, "jax?": object},
     "claims": _Each(list, {
         "id": str, "verdict": str, "statement": str, "source": str, "wall_s": _NUMBER,
         "closed_form": {"pretty": str, "latex": str},
@@ -155,7 +155,7 @@ RENDERED = {
         "worst?": _Either({"config": object}),
         "error?": _Either(str),
         "fitted?": _Either(_Each(dict, _Each(list, {"config": dict}))),
-        "records": _Each(list, {"config": dict, "status": str, "reason?": str}),
+        "records?": _Either(_Each(list, {"config": dict, "status": str, "reason?": str})),
     }),
 }
 """What ``reports.render`` reads from a results dict (``reports/_render.py``; the figures themselves are drawn
