@@ -14,10 +14,11 @@ The checks that no claim makes are here, each against something that shares no c
   activations in NumPy and SciPy);
 - the splines output-layer kernel K (``numerics.splines.BreakpointKernel`` from Theorem 2's zeta), which sets
   the time scale of the trajectory claims, against the empirical output kernel of the trained network's own
-  initialisation, for the three laws.
+  initialisation, for the three laws;
+- the trained network of ``splines.trajectory_network`` against a learning rate 5% off in its training loop.
 
 Every check comes with wrong versions of the shared piece, planted by monkeypatching the suite's code (a kernel
-scaled by 1.02, kappa_0's term dropped, a transposed or scaled Jacobian): each must
+scaled by 1.02, kappa_0's term dropped, a transposed or scaled Jacobian, a learning rate 5% off): each must
 fail the check, so that the check is shown to see what it exists for.
 """
 
@@ -401,3 +402,63 @@ def test_spline_kernel_is_the_output_kernel_of_the_networks_initialisation(law_i
         assert ratio <= 1.0
     else:
         assert ratio > 1.5, ratio
+
+
+def test_early_stopped_spline_is_step_by_step_kernel_gradient_descent():
+    """trajectories.kernel_gd_filter (the prediction of splines.trajectory_network, by an eigendecomposition) is
+    gradient descent r <- r - a K r taken step by step (numerics.splines.kernel_gd_values) for a random kernel,
+    at round-off (t steps of the recursion: 64 (kappa(K) + t) eps ||y||, as in trajectory_allowance); with the step
+    of a strength off by a factor 2 it is not."""
+    from numerics import splines as nsp
+
+    from theorems.splines import trajectories
+
+    rng = np.random.default_rng(4)
+    G = rng.standard_normal((5, 5))
+    K = G @ G.T + 0.1 * np.eye(5)
+    y = rng.standard_normal(5)
+    a = 1.5 / np.linalg.eigvalsh(K)[-1]
+    times = np.array([1, 2, 5, 17, 60, 200])
+    steps = nsp.kernel_gd_values(K, y, a, times)
+    tol = 64 * (np.linalg.cond(K) + times.max()) * EPS * np.linalg.norm(y)
+    assert np.max(np.abs(trajectories.kernel_gd_filter(K, y, a, times) - steps)) <= tol
+    assert np.max(np.abs(trajectories.kernel_gd_filter(K, y, a / 2, times) - steps)) > 1e6 * tol
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("factor", [1.0, 1.05, 0.95], ids=["right", "learning_rate_5%_high", "learning_rate_5%_low"])
+def test_trajectory_network_catches_a_learning_rate_off_in_training(monkeypatch, factor):
+    """splines.trajectory_network compares the trained network with the early-stopped spline of lambda(t) in its
+    own tangent kernel; a learning rate 5% off in the training loop (numerics.shallow.trajectory_run, planted by
+    monkeypatching, every cache and compilation cleared) leaves the network's departure at ~0.015 to 0.05 ||y||
+    at every width, a slope near 0, and falsifies every configuration of the fixed batch; the right loop holds
+    with slopes near -2 (ci-profile sizes, about 20 s a run on two cores)."""
+    import theorems
+    from numerics import shallow as nx
+
+    from theorems.splines import claims
+    from theorems.splines.planted import NETWORK_BATCH
+
+    calls = []
+    if factor != 1.0:
+        right = nx.trajectory_run
+
+        def planted(nets, X, Y, XE, eta_bar, gaps, act="relu"):
+            calls.append(factor)
+            return right(nets, X, Y, XE, factor * eta_bar, gaps, act)
+
+        monkeypatch.setattr(nx, "trajectory_run", planted)
+    nx._compiled_trajectories.cache_clear()
+    _cache.clear()
+    try:
+        records = theorems.evaluate_batch(claims.trajectory_network, list(NETWORK_BATCH), seed=0)
+    finally:
+        nx._compiled_trajectories.cache_clear()
+        _cache.clear()
+    if factor == 1.0:
+        assert [r["status"] for r in records] == ["pass"] * len(records)
+        assert all(r["fitted"]["departure_slope"]["interval"][1] < -1.0 for r in records)
+    else:
+        assert calls, "the planted training loop was not traced"
+        assert [r["status"] for r in records] == ["fail"] * len(records)
+        assert all(abs(r["fitted"]["departure_slope"]["value"]) < 0.1 for r in records)
