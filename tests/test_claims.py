@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import theorems
-from theorems import _cache, _planted, _registry, _results
+from theorems import _planted, _registry, _results
 
 BASELINE = _results.read_baseline(Path(__file__).resolve().parents[1] / "reports" / "baseline.txt")
 
@@ -87,14 +87,24 @@ def test_every_claim_has_a_planted_wrong_version_that_is_caught():
     assert {p.claim for p in PLANTED} <= {c.id for c in theorems.all_claims()}
 
 
+
 @pytest.mark.parametrize("entry", [pytest.param(p, id=p.id, marks=() if p.cheap else pytest.mark.slow)
                                    for p in PLANTED])
-def test_planted_wrong_version_comes_out_as_expected(entry, planted_profile):
-    _cache.clear()  # nothing measured for the right version may be reused
-    claim = entry.build()
+def test_planted_wrong_version_comes_out_as_expected(entry, planted_profile, monkeypatch):
+    """Runs in this process (never through worker processes), so that a patch reaches the code the claim runs;
+    every cache is cleared before (nothing measured or compiled with the right code is reused) and after (the
+    right code runs again in the tests that follow)."""
+    _planted.clear_caches()
+    claim = entry.planted_claim()
     assert claim.id == entry.claim
-    result = theorems.run_claim(claim, planted_profile, seed=0, examples=entry.examples)
-    _cache.clear()
+    try:
+        calls = _planted.apply(entry, monkeypatch.setattr)
+        result = theorems.run_claim(claim, planted_profile, seed=0, examples=entry.examples)
+    finally:
+        monkeypatch.undo()
+        _planted.clear_caches()
+    unused = [target for target, n in calls.items() if n == 0]
+    assert not unused, f"the planted code was never called: {unused}"
     if entry.expected == _planted.FALSIFIED:
         assert result["verdict"] == theorems.FALSIFIED, (entry.what, result["worst"], result.get("error"))
         worst = result["worst"]

@@ -8,7 +8,8 @@ costs minutes.
 
 from __future__ import annotations
 
-from theorems._planted import Planted, pinned
+from theorems import _planted
+from theorems._planted import Patch, Planted, pinned, scaled_output, with_argument
 
 LR_BATCH = (
     {"d": 3, "n": 512, "m": 512, "M": 1024, "steps": 64, "bias": 0, "degrees": "1,2,4", "amplitudes": "1,1,1",
@@ -138,3 +139,44 @@ def _exp(x):
     import sympy
 
     return sympy.exp(x)
+
+
+# --- bugs in the experiment: numerics.ntk and numerics.sphere patched ------------------------------------------
+
+CIRCLE_BATCH = tuple({"d": 2, "bias": b, "k": k} for b, k in ((0, 0), (1, 1), (0, 2), (1, 3)))
+"""Degrees 0..3 on S^1, with and without the trained bias."""
+
+SPHERE_BATCH = tuple({"d": d_, "bias": b, "k": k} for d_, b, k in ((3, 0, 0), (3, 1, 1), (4, 0, 2), (5, 1, 3)))
+"""Degrees 0..3 on S^2..S^4, with and without the trained bias."""
+
+
+def _bias_dropped(original):
+    """K(u) evaluated with bias 0 whatever the configuration says (the bias term of the NTK dropped)."""
+    return lambda u, bias=0.0: original(u, 0.0)
+
+
+def _numerics(name, label, what, batch, *patches, expected=_planted.FALSIFIED, reason="", cheap=True):
+    return Planted(claim=f"ntk.{name}", name=label, what=what, build=lambda: pinned(_claim(name), batch),
+                   expected=expected, reason=reason, cheap=cheap, examples=1, patch=tuple(patches))
+
+
+PLANTED_IN_NUMERICS = (
+    _numerics("spectrum_circle", "kernel_2_percent", "the NumPy kernel 2 % too large: 1.02 K(u)", CIRCLE_BATCH,
+              Patch("numerics.ntk", "ntk_numpy", scaled_output(1.02))),
+    _numerics("spectrum_circle", "bias_term_dropped", "the bias term of K dropped: K(u) of bias 0 for every bias",
+              CIRCLE_BATCH, Patch("numerics.ntk", "ntk_numpy", _bias_dropped)),
+    _numerics("spectrum_sphere", "gegenbauer_dimension", "Gegenbauer polynomials of S^d (d + 1) used on S^{d-1}",
+              SPHERE_BATCH, Patch("numerics.sphere", "gegenbauer", with_argument(1, lambda d: d + 1))),
+    _numerics("spectrum_sphere", "funk_hecke_inverted", "the Funk-Hecke constant inverted: omega_{d-1}/omega_{d-2}",
+              SPHERE_BATCH, Patch("numerics.sphere", "funk_hecke_constant",
+                                  lambda original: lambda d: 1.0 / original(d))),
+    _numerics("decay_law", "kernel_2_percent", "the NumPy kernel 2 % too large: 1.02 K(u)", DECAY_BATCH,
+              Patch("numerics.ntk", "ntk_numpy", scaled_output(1.02)), expected=_planted.SURVIVES,
+              reason="an equivalent mutant: the local exponents log(mu_k' / mu_k) / log(k' / k) are ratios of "
+                     "eigenvalues, so a constant factor in the kernel cancels (spectrum_circle and spectrum_sphere "
+                     "catch it)"),
+    _numerics("decay_law", "gegenbauer_dimension", "Gegenbauer polynomials of S^d (d + 1) used on S^{d-1}",
+              DECAY_BATCH, Patch("numerics.sphere", "gegenbauer", with_argument(1, lambda d: d + 1))),
+)
+
+PLANTED = PLANTED + PLANTED_IN_NUMERICS

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from theorems._planted import Planted
+from theorems._planted import FALSIFIED, SURVIVES, Patch, Planted, pinned, with_argument, with_output
 from theorems.shrinkage import claims
 
 
@@ -112,3 +112,130 @@ PLANTED = (
     Planted(claims.sinc_cliff.id, "half_the_bandwidth", "rho = 1/(2w)",
             _wrong(claims.sinc_cliff, lambda sp, t: 1 / (2 * t.w)), cheap=True, check=shrunk_to_one),
 )
+
+
+# --- bugs in the experiment: numerics.shrinkage patched, the registered claims run on a pinned batch -----------
+
+FILTER_BATCH = ({"n": 16, "bias": "grid", "bias_seed": 0, "activation": "step", "width": 0.05,
+                 "alpha": 0.00036224619415323135, "noise": 0.0, "q": 2, "frequency": 2, "target_seed": 4},)
+"""One configuration of filter_exact (two GD steps on the step activation)."""
+
+BANDWIDTH_BATCH = ({"n": 64, "bias": "grid", "width": 0.02, "bias_seed": 1, "activation": "sigmoid",
+                    "alpha_fraction": 0.01, "alpha": 5.949035189550025e-06},)
+"""One configuration of bandwidth_decay_law (sigmoid, a small learning rate)."""
+
+STEP_BANDWIDTH_BATCH = tuple({"n": 64, "bias": "grid", "width": 0.02, "bias_seed": 1, "activation": "step",
+                              "alpha_fraction": f, "alpha": f / 64.0**2} for f in (0.01, 0.1))
+"""The step activation, where the paper's rho ~ sqrt(q) holds (s_max < n, so alpha < 1 / s_max^2)."""
+
+THRESHOLD_BATCH = (
+    {"bias": "shifted", "bias_seed": 18059, "width": 0.05, "activation": "step", "n": 48,
+     "alpha": 0.0005034508453715932, "frequency": 8, "q": 128, "noise": 0.1, "target_seed": 65535, "eps": 0.001},
+    {"bias": "shifted", "bias_seed": 18059, "width": 0.05, "activation": "step", "n": 48, "frequency": 7,
+     "target_seed": 214, "q": 140, "alpha": 0.002007114027434196, "noise": 0.0, "eps": 0.01},
+    {"bias": "shifted", "bias_seed": 18059, "width": 0.05, "activation": "step", "n": 48,
+     "alpha": 0.00011401859335506577, "noise": 0.1, "frequency": 6, "q": 6, "target_seed": 1332, "eps": 0.1},
+    {"n": 48, "bias": "jittered", "width": 0.2, "bias_seed": 681, "activation": "sinc", "q": 212,
+     "target_seed": 18113, "alpha": 0.000423313845325644, "noise": 0.1, "frequency": 5, "eps": 0.01},
+)
+"""Four configurations of threshold_kappa, three residual levels, the step and sinc activations."""
+
+STEP_BASIS_BATCH = tuple({"n": n, "activation": "step", "bias_seed": 1, "bias": "grid", "width": 0.1}
+                         for n in (8,))
+"""The step Jacobian of basis_step_exact at n = 8."""
+
+DST_BATCH = (
+    {"bias": "shifted", "bias_seed": 18059, "width": 0.05, "activation": "step", "n": 48, "q": 128,
+     "alpha": 0.0005034508453715932},
+    {"bias": "shifted", "bias_seed": 18059, "width": 0.05, "activation": "step", "n": 48,
+     "alpha": 4.195447635880758e-05, "q": 130},
+    {"bias_seed": 554, "width": 0.2, "bias": "jittered", "n": 48, "activation": "sigmoid", "q": 194,
+     "alpha": 0.0021878916777361003},
+)
+"""basis_monotonic_dst on the step and the sigmoid."""
+
+SINC_BATCH = ({"n": 32, "q": 5, "activation": "sinc", "bias": "grid", "bias_seed": 1, "width": 1 / 12,
+               "alpha_fraction": 0.6, "alpha": 0.084375},)
+"""sinc of width 1/12 on 32 points: rho = 12."""
+
+NX = "numerics.shrinkage"
+
+
+def _numerics(claim, name, what, batch, *patches, expected=FALSIFIED, reason=""):
+    """A bug planted in :mod:`numerics.shrinkage` (``patches``), the registered ``claim`` run on ``batch``."""
+    return Planted(claim.id, name, what, lambda: pinned(claim, batch), expected=expected, reason=reason,
+                   cheap=True, examples=1, patch=tuple(patches))
+
+
+def _descending(spectra):
+    return spectra[..., ::-1]
+
+
+def _cell_later(b):
+    """Biases one grid cell to the right: b_j = x_j + h/2 (an off-by-one in the placement)."""
+    return b + 1.0 / b.size
+
+
+def _left_to_right(svd):
+    U, s, Vt = svd
+    return Vt.transpose(0, 2, 1), s, U.transpose(0, 2, 1)
+
+
+PLANTED_IN_NUMERICS = (
+    _numerics(claims.filter_exact, "learning_rate_3_percent", "GD run with the learning rate 3 % too large",
+              FILTER_BATCH, Patch(NX, "gradient_descent_fits", with_argument(2, lambda a: 1.03 * a))),
+    _numerics(claims.filter_exact, "one_step_too_few", "GD's loop stops one step early (q - 1 steps)",
+              FILTER_BATCH, Patch(NX, "gradient_descent_fits", with_argument(3, lambda q: q - 1))),
+    _numerics(claims.filter_exact, "jacobian_biases_shifted",
+              "the biases one grid cell to the right in the Jacobian", FILTER_BATCH,
+              Patch(NX, "biases", with_output(_cell_later)), expected=SURVIVES,
+              reason="the prediction (the SVD of A) and the experiment (GD on A) take the same Jacobian, so a "
+                     "wrong Jacobian moves both alike: the claim checks GD against the filter, not A against "
+                     "its definition (tests/test_shrinkage.py checks the Jacobian)"),
+    _numerics(claims.bandwidth_decay_law, "eigenvalues_descending",
+              "the residual map's eigenvalues read as if descending (eigvalsh returns them ascending)",
+              BANDWIDTH_BATCH, Patch(NX, "one_step_residual_spectra", with_output(_descending))),
+    _numerics(claims.bandwidth_decay_law, "learning_rate_3_percent",
+              "the residual map built with the learning rate 3 % too large", BANDWIDTH_BATCH,
+              Patch(NX, "one_step_residual_spectra", with_argument(1, lambda a: 1.03 * a)), expected=SURVIVES,
+              reason="an equivalent mutant up to the integer crossing steps: a constant factor c in alpha moves "
+                     "every crossing step q_k by 1/c, i.e. log(alpha q_k) by the same -log c, which changes the "
+                     "fitted line's intercept and not its slope, the bandwidth exponent"),
+    _numerics(claims.bandwidth_sqrt_q, "eigenvalues_descending",
+              "the residual map's eigenvalues read as if descending, on the step activation (where sqrt(q) "
+              "holds)", STEP_BANDWIDTH_BATCH, Patch(NX, "one_step_residual_spectra", with_output(_descending))),
+    _numerics(claims.bandwidth_sqrt_q, "relu_for_step",
+              "the Jacobian built with ReLU where the step is asked for (the activation looked up wrongly)",
+              STEP_BANDWIDTH_BATCH, Patch(NX, "activation", with_argument(0, lambda name: "relu"))),
+    _numerics(claims.threshold_kappa, "gradient_without_the_half",
+              "GD on ||A w - y||^2 without the 1/2: the learning rate doubled", THRESHOLD_BATCH,
+              Patch(NX, "gradient_descent_hat_matrices", with_argument(1, lambda a: 2.0 * a))),
+    _numerics(claims.threshold_kappa, "one_step_too_few", "GD's loop stops one step early (q - 1 steps)",
+              THRESHOLD_BATCH, Patch(NX, "gradient_descent_hat_matrices", with_argument(2, lambda q: q - 1)),
+              expected=SURVIVES,
+              reason="the two bounds are inequalities with room: q - 1 steps break the upper one only for a "
+                     "component with s_i in [kappa_q, kappa_(q-1)), a band of relative width about 1/(2q), and the "
+                     "lower one never (fewer steps leave more residual); none of the batch's 192 components lies "
+                     "in that band"),
+    _numerics(claims.basis_step_exact, "right_for_left_vectors",
+              "the right singular vectors returned as the left ones (V for U)", STEP_BASIS_BATCH,
+              Patch(NX, "batched_svd", with_output(_left_to_right))),
+    _numerics(claims.basis_step_exact, "biases_one_cell_later",
+              "the biases one grid cell to the right: the Jacobian loses its diagonal", STEP_BASIS_BATCH,
+              Patch(NX, "biases", with_output(_cell_later))),
+    _numerics(claims.basis_monotonic_dst, "jacobian_transposed", "the Jacobian transposed (A^T for A)", DST_BATCH,
+              Patch(NX, "network_jacobian", with_output(lambda A: A.T))),
+    _numerics(claims.basis_monotonic_dst, "grid_not_uniform",
+              "the inputs x_i = (i / n)^2, not uniform on the grid", DST_BATCH,
+              Patch(NX, "grid", with_output(lambda x: x**2)), expected=SURVIVES,
+              reason="the claim checks an ordinal property, which DST frequency dominates each active "
+                     "component; squaring the inputs keeps the Jacobian monotone and its components' "
+                     "oscillation counts, so the dominant frequency stays at its own index"),
+    _numerics(claims.sinc_cliff, "width_10_percent", "sinc's width 10 % too large in the activation", SINC_BATCH,
+              Patch(NX, "activation", with_argument(1, lambda w: 1.1 * w))),
+    _numerics(claims.sinc_cliff, "hat_matrix_sign",
+              "GD's step taken up the gradient (a sign): W + alpha A^T (A W - I)", SINC_BATCH,
+              Patch(NX, "gradient_descent_hat_matrices", with_argument(1, lambda a: -a))),
+)
+
+PLANTED = PLANTED + PLANTED_IN_NUMERICS

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from theorems._planted import Planted, pinned
+from theorems._planted import (FALSIFIED, SURVIVES, Patch, Planted, pinned, scaled_output, with_argument,
+                               with_output)
 from theorems.splines import claims
 
 TRAJECTORY_BATCH = tuple({"init": init, "p1": 1.0, "p2": p2, "M": M, "data_seed": seed, "frac": frac}
@@ -266,3 +267,96 @@ PLANTED = (
             lambda: pinned(_with_number(claims.trajectory_width_rate, -1)(), NETWORK_BATCH), examples=1,
             check=_fails_with_error),
 )
+
+
+# --- bugs in the experiment: numerics.splines and numerics.shallow patched, the registered claims pinned ----------
+
+SPLINE_BATCH = ({"init": "binary", "p1": 1.0, "p2": 2.0, "M": 3, "offset": 3.0, "trend": 2.0, "data_seed": 1},
+                {"init": "binary", "p1": 1.0, "p2": 2.0, "offset": 10.0, "data_seed": 7, "M": 4, "trend": 9.0})
+"""natural_spline on the binary law, three and four data points with a trend."""
+
+LIMIT_2D_BATCH = ({"a": 1.5, "M": 4, "data_seed": 0, "offset": 3.0, "trend2": 2.0, "trend": 1.0},)
+"""polyharmonic_limit on four random points."""
+
+ACTIVATION_BATCH = ({"init": "binary", "p1": 1.0, "p2": 2.0, "M": 4, "data_seed": 0, "curvature": 0.0,
+                     "offset": 2.0, "trend": 1.0},
+                    {"init": "binary", "p1": 1.0, "p2": 2.0, "M": 4, "curvature": -1.0, "trend": -5.0,
+                     "data_seed": 7, "offset": -3.75})
+"""other_activation on the binary law."""
+
+SMOOTHING_BATCH = ({"init": "gaussian", "p1": 0.5, "p2": 0.5, "M": 4, "data_seed": 0, "frac": 0.02},
+                   {"init": "gaussian", "p1": 0.5, "p2": 0.5, "M": 4, "data_seed": 6, "frac": 0.68})
+"""trajectory_smoothing, a small and a large step."""
+
+ZETA_BATCH = ({"init": "gaussian", "p1": 0.5, "p2": 0.3, "samples": 1048576, "mc_seed": 8,
+               "points": [-3.0, -1.5, 0.0, 0.0, 1.0, 1.5, 2.0, 3.0]},)
+"""One Monte Carlo estimate of zeta for the Gaussian law."""
+
+NSP = "numerics.splines"
+
+
+class _ScaledKernel:
+    """A kernel whose values are ``factor`` times those of ``kernel``."""
+
+    def __init__(self, kernel, factor):
+        self.kernel, self.factor = kernel, factor
+
+    def __call__(self, x, xp):
+        return self.factor * self.kernel(x, xp)
+
+
+def _kernel_scaled(factor):
+    return lambda original: lambda *args, **kwargs: _ScaledKernel(original(*args, **kwargs), factor)
+
+
+def _bias_one_sided(sample):
+    """B drawn from |B|: the biases' law folded onto one side (sampling that is not symmetric)."""
+    import jax.numpy as jnp
+
+    w, b = sample
+    return w, jnp.abs(b)
+
+
+def _numerics(claim, name, what, batch, *patches, expected=FALSIFIED, reason="", cheap=True):
+    """A bug planted in :mod:`numerics` (``patches``), the registered ``claim`` run on ``batch``."""
+    return Planted(claim.id, name, what, lambda: pinned(claim, batch), expected=expected, reason=reason,
+                   cheap=cheap, examples=1, patch=tuple(patches))
+
+
+_KERNEL_SCALE_REASON = ("an equivalent mutant: the interpolant sum_j a_j K(., x_j) with K a = y - P c is the same "
+                        "for c K as for K (a becomes a / c), so a constant factor in the kernel cannot show in the "
+                        "limit function")
+
+PLANTED_IN_NUMERICS = (
+    _numerics(claims.natural_spline, "affine_columns_swapped",
+              "the affine design's columns in the other order, [1, x], so that (u, v) are read swapped",
+              SPLINE_BATCH, Patch(NSP, "affine_design", with_output(lambda P: P[:, ::-1]))),
+    _numerics(claims.natural_spline, "kernel_2_percent", "the infinite-width kernel 2 % too large", SPLINE_BATCH,
+              Patch(NSP, "BreakpointKernel", _kernel_scaled(1.02)), expected=SURVIVES, reason=_KERNEL_SCALE_REASON),
+    _numerics(claims.polyharmonic_limit, "bias_moment_sign",
+              "a sign in the bias moment: E_B[(s + B)_+ (-s' + B)_+] for E_B[(s + B)_+ (s' + B)_+]",
+              LIMIT_2D_BATCH, Patch(NSP, "_uniform_bias_moment", with_argument(1, lambda sp: -sp))),
+    _numerics(claims.polyharmonic_limit, "bias_density_halved",
+              "B ~ U(-a, a) with density 1/a in place of 1/(2a): the circle kernel twice too large",
+              LIMIT_2D_BATCH, Patch(NSP, "_uniform_bias_moment", scaled_output(2.0)), expected=SURVIVES,
+              reason=_KERNEL_SCALE_REASON),
+    _numerics(claims.other_activation, "relu_cubed", "phi(z) = z_+^3 / 3! in the network's kernel, not z_+^2 / 2",
+              ACTIVATION_BATCH, Patch(NSP, "_power_bias_moment", with_argument(3, lambda k: k + 1))),
+    _numerics(claims.other_activation, "factorial_forgotten", "phi(z) = z_+^2 in the kernel: the 1/2 forgotten",
+              ACTIVATION_BATCH, Patch(NSP, "_power_bias_moment", scaled_output(4.0)), expected=SURVIVES,
+              reason=_KERNEL_SCALE_REASON),
+    _numerics(claims.trajectory_smoothing, "learning_rate_20_percent",
+              "the function-space step eta_bar / M 20 % too large", SMOOTHING_BATCH,
+              Patch(NSP, "kernel_gd_values", with_argument(2, lambda a: 1.2 * a))),
+    _numerics(claims.trajectory_smoothing, "one_step_too_few", "every recorded time one step early (t - 1 steps)",
+              SMOOTHING_BATCH, Patch(NSP, "kernel_gd_values", with_argument(3, lambda t: t - 1))),
+    _numerics(claims.curvature_density_mc, "bias_one_sided", "the biases drawn from |B|: the law folded onto one side",
+              ZETA_BATCH, Patch("numerics.shallow", "sample_hidden", with_output(_bias_one_sided)), expected=SURVIVES,
+              reason="an equivalent mutant for the laws sampled here: W is symmetric and independent of B, so "
+                     "(W, |B|) gives the kink C = -|B| / W the same law as -B / W, and W^2 is unchanged; the "
+                     "estimate of zeta has the same distribution", cheap=False),
+    _numerics(claims.curvature_density_mc, "weight_scale_3_percent", "the weights' scale 3 % too large (sigma_w)",
+              ZETA_BATCH, Patch("numerics.shallow", "sample_hidden", with_argument(4, lambda s: 1.03 * s)), cheap=False),
+)
+
+PLANTED = PLANTED + PLANTED_IN_NUMERICS
