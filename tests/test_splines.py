@@ -431,3 +431,15 @@ def test_sgd_steps_are_the_gradients_of_one_example():
     assert int(steps) == 40
     for got, ref in zip(jax.tree.leaves(ps), jax.tree.leaves(want)):
         np.testing.assert_allclose(np.asarray(got), np.asarray(ref), rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("d, E", [(1, 201), (2, 441), (1, 3)])
+def test_the_chunked_evaluation_on_a_grid_is_the_network(d, E):
+    """forward_pointwise (chunks of inputs, the grid padded to whole chunks) against the plain forward pass."""
+    params = nx.init_asi(jax.random.PRNGKey(0), 200, d, "gaussian", 1.0, 1.0)
+    params = {**params, "W2": params["W2"].at[1].multiply(0.5)}      # copies that differ, so f is not 0
+    XE = jnp.asarray(np.random.default_rng(1).uniform(-2, 2, (E, d)))
+    for act in ("relu", "relu2"):
+        got, want = nx.forward_pointwise(params, XE, act), nx.forward(params, XE, act)
+        assert got.shape == (E,) and float(jnp.max(jnp.abs(want))) > 0.1
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=0, atol=1e-13)
