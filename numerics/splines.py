@@ -170,6 +170,29 @@ def lebesgue_constant(kernel: BreakpointKernel, x_data, x_eval) -> float:
     return float(np.max(np.sum(np.abs(L), axis=0)))
 
 
+def _breakpoint_histogram(W, B, points, h):
+    import jax.numpy as jnp
+
+    C = -B / W
+    terms = (jnp.abs(C[None, :] - points[:, None]) < h / 2).astype(W.dtype) * (W**2)[None, :] / h
+    return terms.mean(axis=1), terms.std(axis=1) / jnp.sqrt(W.shape[0])
+
+
+_BREAKPOINT_HISTOGRAM = None
+
+
+def breakpoint_histogram(W, B, points, h: float):
+    """E[W^2 1{|C - x| < h/2}] / h at each x of ``points``, C = -B/W the breakpoints of draws (W, B), with its
+    Monte Carlo standard error: the estimate of p_C(x) E[W^2 | C = x] (Prop. 14), in one compiled pass (the
+    (points, draws) array is never written)."""
+    global _BREAKPOINT_HISTOGRAM
+    if _BREAKPOINT_HISTOGRAM is None:
+        import jax
+
+        _BREAKPOINT_HISTOGRAM = jax.jit(_breakpoint_histogram)
+    return _BREAKPOINT_HISTOGRAM(W, B, points, h)
+
+
 # --- two inputs: W uniform on the circle, B ~ U(-a, a) (Theorems 7, 8) --------------------------------
 
 _NODES64, _WEIGHTS64 = np.polynomial.legendre.leggauss(64)
@@ -187,31 +210,35 @@ def circle_kernel(x, xp, a: float) -> np.ndarray:
 
     The inner expectation over B is a polynomial (above); the angle integral is split where the
     integrand has kinks (<V, x - x'> = 0, and |<V, x>| = a or |<V, x'>| = a) and each piece gets a
-    64-point Gauss-Legendre rule.
+    64-point Gauss-Legendre rule.  All pairs at once (a block of rows of x at a time): a pair has at most
+    twelve cuts, and the cuts it lacks are put at 2 pi, where they make pieces of length zero.
     """
     x = np.atleast_2d(np.asarray(x, dtype=np.float64))
     xp = np.atleast_2d(np.asarray(xp, dtype=np.float64))
-    out = np.zeros((x.shape[0], xp.shape[0]))
-    for i, xi in enumerate(x):
-        for j, xj in enumerate(xp):
-            cuts = [0.0, 2 * np.pi]
-            for v in (xi - xj,):
-                if np.linalg.norm(v) > 0:
-                    t = np.arctan2(v[1], v[0])
-                    cuts += [(t + np.pi / 2) % (2 * np.pi), (t - np.pi / 2) % (2 * np.pi)]
-            for v in (xi, xj):
-                r = np.linalg.norm(v)
-                if r > a:
-                    t, dphi = np.arctan2(v[1], v[0]), np.arccos(a / r)
-                    cuts += [(t + s * dphi + k * np.pi) % (2 * np.pi) for s in (1, -1) for k in (0, 1)]
-            cuts = np.unique(cuts)
-            total = 0.0
-            for lo, hi in zip(cuts[:-1], cuts[1:]):
-                ph = 0.5 * (hi - lo) * _NODES64 + 0.5 * (hi + lo)
-                V = np.stack([np.cos(ph), np.sin(ph)], axis=1)
-                total += 0.5 * (hi - lo) * (_uniform_bias_moment(V @ xi, V @ xj, a) @ _WEIGHTS64)
-            out[i, j] = total / (2 * np.pi)
-    return out
+    return np.concatenate([_circle_kernel_rows(x[i:i + 32], xp, a) for i in range(0, x.shape[0], 32)])
+
+
+def _circle_kernel_rows(x, xp, a: float) -> np.ndarray:
+    two_pi = 2 * np.pi
+    xi = np.broadcast_to(x[:, None, :], (x.shape[0], xp.shape[0], 2))
+    xj = np.broadcast_to(xp[None, :, :], xi.shape)
+    cuts = [np.zeros(xi.shape[:2]), np.full(xi.shape[:2], two_pi)]
+    diff = xi - xj
+    moved = np.linalg.norm(diff, axis=-1) > 0
+    t = np.arctan2(diff[..., 1], diff[..., 0])
+    cuts += [np.where(moved, (t + sgn * np.pi / 2) % two_pi, two_pi) for sgn in (1, -1)]
+    for v in (xi, xj):
+        r = np.linalg.norm(v, axis=-1)
+        outside = r > a
+        t, dphi = np.arctan2(v[..., 1], v[..., 0]), np.arccos(np.minimum(a / np.where(outside, r, a), 1.0))
+        cuts += [np.where(outside, (t + sgn * dphi + k * np.pi) % two_pi, two_pi) for sgn in (1, -1) for k in (0, 1)]
+    cuts = np.sort(np.stack(cuts, axis=-1), axis=-1)
+    lo, hi = cuts[..., :-1], cuts[..., 1:]                                               # (U, V, pieces)
+    ph = 0.5 * (hi - lo)[..., None] * _NODES64 + 0.5 * (hi + lo)[..., None]               # (U, V, pieces, 64)
+    c, s_ = np.cos(ph), np.sin(ph)
+    s = c * xi[..., None, None, 0] + s_ * xi[..., None, None, 1]
+    sp = c * xj[..., None, None, 0] + s_ * xj[..., None, None, 1]
+    return np.sum(0.5 * (hi - lo) * (_uniform_bias_moment(s, sp, a) @ _WEIGHTS64), axis=-1) / two_pi
 
 
 def kernel_limit_2d(x_data, y_data, x_eval, a: float):
@@ -330,18 +357,18 @@ def weighted_l_spline(phi: Callable, m: int, zeta: Callable, x_data, y_data, x_e
     xe = np.asarray(x_eval, dtype=np.float64)
     lo = xd.min()
 
+    top = max(xd.max(), xe.max())
+    edges = np.array([lo] + sorted(b for b in breaks if lo < b < top) + [top])
+
     def R(u, v):
-        out = np.zeros((u.size, v.size))
-        for i, ui in enumerate(u):
-            for j, vj in enumerate(v):
-                hi = min(ui, vj)
-                if hi <= lo:
-                    continue
-                pts = [lo] + sorted(b for b in breaks if lo < b < hi) + [hi]
-                for p, q in zip(pts[:-1], pts[1:]):
-                    c = 0.5 * (q - p) * _NODES + 0.5 * (q + p)
-                    out[i, j] += 0.5 * (q - p) * ((zeta(c) * phi(ui - c) * phi(vj - c)) @ _WEIGHTS)
-        return out
+        # every pair (u_i, v_j) at once: the pieces [e_k, e_{k+1}] of [lo, max] clipped at min(u_i, v_j) (a piece
+        # above it has length 0), 48 Gauss-Legendre nodes on each
+        hi = np.minimum(u[:, None], v[None, :])[..., None]                       # (U, V, 1)
+        p = edges[:-1]
+        q = np.clip(np.minimum(edges[1:], hi), p, None)                          # (U, V, K)
+        c = 0.5 * (q - p)[..., None] * _NODES + 0.5 * (q + p)[..., None]        # (U, V, K, nodes)
+        f = zeta(c) * phi(u[:, None, None, None] - c) * phi(v[None, :, None, None] - c)
+        return np.sum(0.5 * (q - p) * (f @ _WEIGHTS), axis=-1)
 
     P = np.stack([xd**l for l in range(m)], axis=1)
     a, c = bordered_solve(R(xd, xd), P, np.asarray(y_data, dtype=np.float64))

@@ -19,16 +19,12 @@ def measure_zeta(configs, keys) -> list[Measurement]:
 
     import jax.numpy as jnp
 
+    from numerics import splines as nsp
+
     out = []
     for config, key in zip(configs, keys):
         Wd, Bd = nx.sample_hidden(key, int(config["samples"]), 1, config["init"], config["p1"], config["p2"])
-        Wd = Wd[:, 0]
-        C = -Bd / Wd
-        pts = jnp.asarray(config["points"])
-        inside = (jnp.abs(C[None, :] - pts[:, None]) < ZETA_BIN / 2).astype(jnp.float64)
-        terms = inside * (Wd**2)[None, :] / ZETA_BIN
-        est = np.asarray(terms.mean(axis=1))
-        se = np.asarray(terms.std(axis=1)) / np.sqrt(config["samples"])
+        est, se = map(np.asarray, nsp.breakpoint_histogram(Wd[:, 0], Bd, jnp.asarray(config["points"]), ZETA_BIN))
         out.append(Measurement(value=est, series={"points": list(config["points"]), "se": se.tolist()}))
     return out
 
