@@ -204,3 +204,23 @@ def gd_trajectory(key, X, y, eta, bias, m: int, steps: int):
 gd_trajectory_batch = jax.jit(jax.vmap(gd_trajectory, in_axes=(0, 0, 0, 0, 0, None, None)),
                               static_argnums=(5, 6))
 """Batched :func:`gd_trajectory`; width and step count shared."""
+
+
+# --- Cao et al.'s network: f_W(x) = sqrt(m) W_2 sigma(W_1 x), He initialisation ------------------------
+#
+# Cao, Fang, Wu, Zhou, Gu (2021), Towards Understanding the Spectral Bias of Deep Learning: W_1 in R^{m x d}
+# with entries N(0, 2/m), W_2 in R^{1 x m} with entries N(0, 1/m), both trained, no bias.  The gradient inner
+# product is m K_Cao(u) with K_Cao(u) = u kappa_0(u)/2 + kappa_1(u) at infinite width (the W_1 layer gives
+# u kappa_0/2, the W_2 layer kappa_1): the layers weigh 1:2, not 1:1 as in :func:`ntk`.
+
+def cao_ntk(u, bias=0.0):
+    """K_Cao(u) = (u + bias) kappa_0(u)/2 + kappa_1(u) (bias: a zero-initialised trained first-layer bias)."""
+    return 0.5 * (u + bias) * kappa0(u) + kappa1(u)
+
+
+def cao_ntk_numpy(u, bias=0.0) -> np.ndarray:
+    """The same kernel in NumPy (for SciPy quadrature)."""
+    u = np.clip(np.asarray(u, dtype=np.float64), -1.0, 1.0)
+    k0 = (np.pi - np.arccos(u)) / np.pi
+    k1 = (u * (np.pi - np.arccos(u)) + np.sqrt(np.maximum(1.0 - u * u, 0.0))) / np.pi
+    return 0.5 * (u + bias) * k0 + k1

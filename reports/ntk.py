@@ -174,3 +174,50 @@ def nonuniform(records, ax):
     ax.set_xlabel(r"concentration $c$ (inputs: normalised $N(c e_1, I)$; $c = 0$ uniform)")
     ax.set_ylabel(r"$\max_s \|(T - T^n_{K_s}) r_s\| + \|\rho_s\|/\eta$")
     ax.legend(fontsize=7)
+
+
+@figure("ntk.cao_spectrum", by="k")
+def cao_spectrum(records, ax):
+    """Cao's kernel: closed-form mu_k (lines) and quadrature (dots) against k, per (d_S, bias); odd degrees
+    without bias are zero and left off the log axis."""
+    groups = {}
+    for r in records:
+        if r["status"] in JUDGED and r.get("predicted") is not None:
+            groups.setdefault((r["config"]["sphere_dim"], r["config"]["bias"]), []).append(r)
+    for (ds, b), rows in sorted(groups.items()):
+        rows.sort(key=lambda r: r["config"]["k"])
+        ks = np.array([r["config"]["k"] for r in rows], float)
+        p = np.array([float(r["predicted"]) for r in rows])
+        mv = np.array([float(r["measured"]) for r in rows])
+        ok = p > 1e-14
+        line, = ax.plot(ks[ok], p[ok], "-", lw=0.8, label=f"$d_S = {ds}$, bias {b}")
+        ok2 = mv > 1e-14
+        ax.plot(ks[ok2], mv[ok2], "o", ms=3, color=line.get_color())
+    if groups:
+        ax.set_yscale("log")
+    ax.set_xlabel("degree $k$")
+    ax.set_ylabel(r"$\mu_k$ of $u\kappa_0/2 + \kappa_1$ on $S^{d_S}$")
+    ax.legend(fontsize=5, ncol=2)
+
+
+@figure("ntk.cao_decay_in_degree", "ntk.cao_decay_in_dimension", by="bias")
+def cao_theorem_4_3(records, ax):
+    """Theorem 4.3: mu_k against the fitted variable (k, or d_S), log-log, each fit's window; the bound's slope
+    drawn dotted through the last point (red: a window steeper than the bound)."""
+    for r in records:
+        if r["status"] not in JUDGED or not r.get("series", {}).get("x"):
+            continue
+        x, mu = np.asarray(r["series"]["x"], float), np.asarray(r["series"]["mu"], float)
+        c = r["config"]
+        label = f"$k$, $d_S = {c['sphere_dim']}$" if "sphere_dim" in c else f"$d_S$, $k = {c['k']}$"
+        line, = ax.plot(x, mu, "o-", ms=2, lw=0.6, color="tab:red" if r["status"] == "fail" else None,
+                        label=f"{label}: fitted {float(r['measured']):.2f}")
+        ax.plot(x, mu[-1] * (x / x[-1]) ** float(r["predicted"]), ":", lw=0.8, color=line.get_color())
+    ax.plot([], [], ":", color="0.4", label="bound's slope")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("degree $k$ ($k \\gg d$) or sphere dimension $d_S$ ($d \\gg k$)")
+    ax.set_ylabel(r"$\mu_k$")
+    handles, labels = ax.get_legend_handles_labels()
+    uniq = dict(zip(labels, handles))
+    ax.legend(list(uniq.values())[:12], list(uniq)[:12], fontsize=5)

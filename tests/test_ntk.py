@@ -179,3 +179,69 @@ def test_the_right_version_holds_on_the_pinned_batch(dev, claim, batch):
     assert result["verdict"] == theorems.HOLDS, result["worst"]
     if claim is claims.damped_deviations_identity:
         assert result["worst"]["error"] < 1e-10
+
+
+# --- Cao et al.'s kernel and Theorem 4.3 ----------------------------------------------------------------------
+
+def test_cao_kernel_weighs_the_layers_one_to_two():
+    """K_Cao = u kappa_0/2 + kappa_1 in SymPy (u and theta forms) and NumPy; on S^9 (d_S = 9) its ratios are
+    THEORY.md's 13.23 and 100.4, against 11.67 and 88.8 for the suite's (kappa_1 + u kappa_0)/2."""
+    for th in np.linspace(0.0, np.pi, 7):
+        for b in (0, 1):
+            lhs = float(theory.CAO_NTK_THETA.subs({theory.theta: th, beta: b}))
+            rhs = float(theory.CAO_NTK.subs({theory.u: math.cos(th), beta: b}))
+            assert abs(lhs - rhs) < 1e-14 and abs(rhs - float(nx.cao_ntk_numpy(math.cos(th), b))) < 1e-14
+    mu = [theory.cao_eigenvalue(9, j, 0) for j in (1, 2, 4)]
+    assert round(mu[0] / mu[1], 2) == 13.23 and round(mu[1] / mu[2], 1) == 100.4
+    suite = [theory.eigenvalue(10, j, 0) for j in (1, 2, 4)]
+    assert round(suite[0] / suite[1], 2) == 11.67 and round(suite[1] / suite[2], 1) == 88.8
+
+
+def test_cao_odd_degrees_vanish_without_bias_only():
+    for j in (3, 5):
+        assert theory.exact_eigenvalue(theory.CAO_FUNK_HECKE_EIGENVALUE, 4, j, 0) == 0
+        assert theory.exact_eigenvalue(theory.CAO_FUNK_HECKE_EIGENVALUE, 4, j, 1) > 0
+    # the bias changes mu_0 and the odd degrees only (kappa_0/2 is 1/4 plus an odd function)
+    assert theory.exact_eigenvalue(theory.CAO_FUNK_HECKE_EIGENVALUE, 4, 2, 1) == \
+        theory.exact_eigenvalue(theory.CAO_FUNK_HECKE_EIGENVALUE, 4, 2, 0)
+
+
+def test_cao_trace_identity_on_s2():
+    """sum_k N(3, k) mu_k = K_Cao(1) = 3/2 on S^2. Every mu_k >= 0 (a positive-definite kernel), so the partial sum
+    to k = 60 falls short by the tail alone: sum over even k > 60 of (2k + 1) C k^{-3} ~ C/60 with C = 0.144 (the
+    fitted constant of ntk.cao_decay_in_degree on S^2), about 0.0024; a missing factor or a wrong mu_k of a low
+    degree moves the sum by far more."""
+    from theorems.ntk import cao_spectrum
+    total = sum(sphere.multiplicity(3, j) * cao_spectrum.quadrature_eigenvalue(2, j, 0)[0] for j in range(61)
+                if j <= 1 or j % 2 == 0)
+    assert 0.0 <= 1.5 - total <= 0.004
+
+
+def test_cao_quadrature_agrees_with_high_precision_at_d_50():
+    """SciPy quadrature of the NumPy kernel = mpmath at 30 digits of the SymPy integrand, within the bound, up to
+    d_S = 50; and = exact SymPy at d_S = 9."""
+    from theorems.ntk import cao_spectrum
+    for ds, j in ((9, 2), (50, 2), (50, 4), (50, 6)):
+        val, bound = cao_spectrum.quadrature_eigenvalue(ds, j, 0)
+        ref, ref_bound = theory.cao_eigenvalue_mp(ds, j, 0)
+        assert abs(val - ref) <= bound + ref_bound
+    assert abs(cao_spectrum.quadrature_eigenvalue(9, 4, 0)[0] - theory.cao_eigenvalue(9, 4, 0)) < 1e-15
+
+
+def test_fitted_exponent_is_exact_on_a_power_law_and_bounds_its_error():
+    from theorems.ntk import cao_spectrum
+    x = np.array([10.0, 20.0, 40.0, 80.0])
+    fit = cao_spectrum.fitted_exponent(x, 0.3 * x ** -2.5, np.zeros(4))
+    assert abs(fit["exponent"] + 2.5) < 1e-12 and abs(fit["constant"] - 0.3) < 1e-12
+    b = 1e-3 * 0.3 * x ** -2.5
+    worst = cao_spectrum.fitted_exponent(x, 0.3 * x ** -2.5 * (1 + 1e-3 * np.array([1, -1, -1, 1])), b)
+    assert abs(worst["exponent"] + 2.5) <= worst["quadrature_error"]
+    assert cao_spectrum.fitted_exponent(x, 0.3 * x ** -2.5, 0.5 * x ** -2.5)["quadrature_error"] == float("inf")
+
+
+def test_cao_dimension_decay_is_bounded_by_the_trace():
+    """mu_k N(d_S + 1, k) <= K_Cao(1) = 3/2: so mu_k = O(d^{-k}), and the local exponent in d tends to -k."""
+    from theorems.ntk import cao_spectrum
+    for j in (2, 4):
+        for ds in (20, 50):
+            assert cao_spectrum.quadrature_eigenvalue(ds, j, 0)[0] * sphere.multiplicity(ds + 1, j) <= 1.5

@@ -18,6 +18,8 @@ BOWMAN = ("Bowman & Montufar (2022), Implicit Bias of MSE Gradient Optimization 
           "Neural Networks, ICLR 2022, arXiv 2201.04738")
 CAO = ("Cao, Fang, Wu, Zhou, Gu, Towards Understanding the Spectral Bias of Deep Learning, IJCAI 2021, "
        "arXiv 1912.01198")
+DEEPSPEC = ("The kernel v kappa_0(v) + kappa_1(v) + 1 of the public repository bbowman223/deepspec belongs to "
+            "Bowman & Montufar's later paper (arXiv 2206.02927), not to this one.")
 BIETTI = "Bietti & Mairal (2019), On the Inductive Bias of Neural Tangent Kernels, NeurIPS 2019"
 PARAMETRISATION = (
     "Network: f(x) = m^{-1/2} sum_l a_l relu(<w_l,x> + b_l), NTK parametrisation, a_l, w_l standard normal, "
@@ -114,10 +116,10 @@ spectrum_sphere = Claim(
         "eigenvalue mu_k = (omega_{d-2}/omega_{d-1}) int_0^pi K(cos theta) P_k^{(d)}(cos theta) sin^{d-2}(theta) "
         "d theta (Funk-Hecke), evaluated exactly by SymPy; for the two-layer ReLU NTK, mu_k = 0 for odd k >= 3 "
         "without a trained bias and mu_k > 0 with one. " + PARAMETRISATION),
-    source=(f"Funk-Hecke formula; vanishing odd degrees and their return with a bias: {BIETTI}, Sec. 3.2 "
-            f"[paper: Bietti & Mairal, as recorded in THEORY.md]; the eigenfunction statement as in {BOWMAN}, "
-            "abstract ('for uniformly distributed data on the sphere S^{d-1} ... the eigenfunctions of T_{K^infty} "
-            "are the spherical harmonics'); exact values [derived]"),
+    source=(f"[paper, as recorded in THEORY.md] Funk-Hecke formula; vanishing odd degrees and their return with a "
+            f"bias: {BIETTI}, Sec. 3.2; [summary] the eigenfunction statement as in {BOWMAN}, abstract ('for "
+            "uniformly distributed data on the sphere S^{d-1} ... the eigenfunctions of T_{K^infty} are the "
+            "spherical harmonics'); [derived] the exact values"),
     closed_form=".theory:FUNK_HECKE_EIGENVALUE",
     symbols={"d": "ambient dimension (sphere S^{d-1})", "k": "degree", "beta": "1 if the bias is trained",
              "theta": "angle, u = cos theta"},
@@ -138,8 +140,9 @@ decay_law = Claim(
     statement=(
         "The eigenvalues of the two-layer ReLU NTK on S^{d-1} decay like mu_k ~ C k^{-d} (over even k, and over "
         "odd k when the bias is trained): the extrapolated log-log exponent is -d. " + PARAMETRISATION),
-    source=(f"{BIETTI}, Sec. 3.2 (decay k^{{-d}} on S^{{d-1}}) [as recorded in THEORY.md sec. 1]; {CAO}, Thm 4.3 "
-            "states mu_k = Omega(k^{-d-1}) for k >> d on their S^d, which is S^{d-1} here [summary, THEORY.md]"),
+    source=(f"[paper, as recorded in THEORY.md sec. 1] {BIETTI}, Sec. 3.2 (decay k^{{-d}} on S^{{d-1}}); [summary] "
+            f"{CAO}, Thm 4.3 states mu_k = Omega(k^{{-d-1}}) for k >> d on their S^d, which is S^{{d}} in R^{{d+1}} "
+            "(ntk.cao_decay_in_degree checks it on their kernel); [derived] the extrapolated fit"),
     closed_form=".theory:DECAY_EXPONENT",
     symbols={"d": "ambient dimension (sphere S^{d-1})"},
     predict=".theory:predict_decay_exponent",
@@ -164,9 +167,11 @@ learning_rates = Claim(
         "eigenvalue of T_K, up to the damped deviations sum_s (1 - eta mu_k)^{t-1-s} eta ||(T - T^n_{K_s}) r_s||, "
         "which are damped most for the large eigenvalues. Both regimes: n = m here on dev, n < m and n > m on "
         "thorough. " + PARAMETRISATION),
-    source=(f"{BOWMAN}, abstract ('the network learns eigenfunctions of an integral operator T_K^infty ... at "
-            "rates corresponding to their eigenvalues', 'Damped Deviations'); the discrete-time form of the bound "
-            "and its terms [derived] (THEORY.md sec. 1)"),
+    source=(f"[summary] {BOWMAN}, abstract ('the network learns eigenfunctions of an integral operator T_K^infty "
+            "... at rates corresponding to their eigenvalues', 'Damped Deviations'), a statement about gradient "
+            "flow; [derived] the discrete-time (GD) form of the bound and its terms (THEORY.md sec. 1); [derived] "
+            "the experiment: the paper reports none, so its setting (network, sizes, targets) is the suite's own "
+            f"design. {DEEPSPEC}"),
     closed_form=".theory:GD_FILTER",
     symbols={"eta": "learning rate", "mu": "eigenvalue mu_k of T_K (closed form of ntk.spectrum_*)",
              "t": "GD step"},
@@ -189,8 +194,9 @@ damped_deviations_identity = Claim(
         "matrix, H_s the empirical NTK Gram matrix at step s and rho_s the second-order remainder of the step; "
         "deviations of the kernel enter damped by (1 - eta lambda_i)^{T-1-s} in the i-th eigendirection of H. "
         + PARAMETRISATION),
-    source=(f"{BOWMAN}, the 'Damped Deviations' equation (continuous time, variation of constants); the "
-            "discrete-time form [derived] (THEORY.md sec. 1)"),
+    source=(f"[summary] {BOWMAN}, the 'Damped Deviations' equation (gradient flow, variation of constants); "
+            "[derived] the discrete-time form and the experiment checking it (the paper reports no experiments) "
+            "(THEORY.md sec. 1)"),
     closed_form=".theory:DAMPING",
     symbols={"eta": "learning rate", "lambda": "eigenvalue of H/n", "tau": "number of steps the term is damped"},
     predict=".dynamics:predict_damped_deviations",
@@ -239,10 +245,13 @@ cao_experiment = Claim(
         "damped-deviations bound, so degree 1 (mu_1 = 1/20) is learned first, then degree 2, then degree 4, at "
         "rates in the ratio of the eigenvalues. dev: n = m = 512, 64 steps; thorough: n = 1000, m = 4096 as in "
         "the paper. " + PARAMETRISATION),
-    source=(f"{CAO}, abstract: 'each direction has its own convergence rate and the rate is determined by the "
-            "corresponding eigenvalue ... lower degree spherical harmonics are easier to be learned'; the setting of "
-            "their experiment (S^9, n = 1000, width 4096, degrees 1, 2, 4, amplitudes (1,1,1), (1,3,5)) [summary, "
-            "THEORY.md sec. 1; not confirmed against the paper's text]; the bound [derived]"),
+    source=(f"[summary] {CAO}, abstract: 'each direction has its own convergence rate and the rate is determined "
+            "by the corresponding eigenvalue ... lower degree spherical harmonics are easier to be learned'; "
+            "[summary] the setting of their experiment (S^9, n = 1000, width 4096, degrees 1, 2, 4, amplitudes "
+            "(1,1,1), (1,3,5)) (THEORY.md sec. 1; not confirmed against the paper's text); [derived] the network "
+            "run here is the suite's (kernel (kappa_1 + u kappa_0)/2, layers 1:1), not Cao et al.'s (u kappa_0/2 + "
+            "kappa_1, layers 1:2: ntk.cao_spectrum), and the projections are in L^2 on fresh points, not on their "
+            "sampled vectors; [derived] the damped-deviations bound"),
     closed_form=".theory:GD_FILTER",
     symbols={"eta": "learning rate", "mu": "eigenvalue mu_k on S^9 (d = 10)", "t": "GD step"},
     predict=".theory:predict_filter",
@@ -251,6 +260,108 @@ cao_experiment = Claim(
     assumptions=".configurations:lr_assumptions",
     agreement=DAMPED_AGREEMENT,
     max_examples={"dev": 5, "ci": 5},
+)
+
+
+# --- claims: Cao et al.'s kernel on their S^d and Theorem 4.3 ----------------------------------------------
+
+CAO_KERNEL = (
+    "Cao et al.'s network f_W(x) = sqrt(m) W_2 sigma(W_1 x), W_1 ~ N(0, 2/m), W_2 ~ N(0, 1/m), both layers "
+    "trained; its NTK (in units of m) K_Cao(u) = (u + beta) kappa_0(u)/2 + kappa_1(u) (beta = 1 with a "
+    "zero-initialised trained first-layer bias, which their network does not have), inputs on S^d in R^{d+1} "
+    "(their d, the key sphere_dim).")
+
+
+def one_sided_error(predicted, measurement: Measurement, config: Config) -> float:
+    """How much steeper than the bound the fitted exponent is: max(0, bound - p); 0 when p is no steeper."""
+    v = float(np.asarray(measurement.value))
+    if not np.isfinite(v):
+        return float("inf")
+    return max(0.0, float(predicted) - v)
+
+
+def exponent_quadrature_error(predicted, measurement: Measurement, config: Config) -> float:
+    """The largest error of the fitted exponent the quadrature allows.
+
+    The least-squares slope is linear in the log-eigenvalues, p = sum_i w_i log mu_i, and an eigenvalue known to
+    within b_i (10 x quad's error estimate + 64 eps K(1), cao_spectrum.quadrature_eigenvalue) has its logarithm
+    known to within b_i/(mu_i - b_i); so p is known to within sum_i |w_i| b_i/(mu_i - b_i). The fit itself is
+    deterministic (no noise): the one-sided test is that p, so known, is no steeper than the bound; the window
+    (which k, which d_S) is part of the configuration, and the fitted constant C of mu ~ C x^p is reported."""
+    lo, hi = measurement.interval
+    return float(hi - float(np.asarray(measurement.value)))
+
+
+ONE_SIDED = Agreement(name="max(0, bound - fitted exponent)", error=one_sided_error,
+                      tolerance=exponent_quadrature_error, reason=exponent_quadrature_error.__doc__)
+
+
+def cao_quadrature_tolerance(predicted, measurement: Measurement, config: Config) -> float:
+    """The quadrature's error bound (10 x quad's error estimate + 64 eps K(1), K(1) = (3 + beta)/2; see
+    cao_spectrum.quadrature_eigenvalue) + 64 eps max(|mu_k|, K(1)) for the exact value's float conversion."""
+    return float(measurement.series["error_bound"]) + 64 * FLOAT64_EPS * max(abs(float(predicted)),
+                                                                            (3 + config["bias"]) / 2)
+
+
+cao_spectrum = Claim(
+    id="ntk.cao_spectrum",
+    statement=(
+        "On Cao et al.'s S^d the degree-k spherical harmonics are eigenfunctions of their network's NTK with "
+        "eigenvalue mu_k = (omega_{d-1}/omega_d) int_0^pi K_Cao(cos theta) P_k^{(d+1)}(cos theta) sin^{d-1} theta "
+        "d theta (Funk-Hecke, evaluated exactly by SymPy); mu_k = 0 for odd k >= 3 without a bias (with kappa_0 = "
+        "1/2 + arcsin(u)/pi, the odd part of K_Cao is 3u/4, of degree 1), and mu_k > 0 for odd k with one (the "
+        "bias adds kappa_0/2, whose odd part arcsin(u)/(2 pi) has every odd power); mu_1/mu_2 = 13.23 "
+        "and mu_2/mu_4 = 100.4 on S^9. " + CAO_KERNEL),
+    source=(f"{CAO}: the network and initialisation [summary, THEORY.md sec. 1: a third-party reading of arXiv "
+            "v3], Thm 4.3's 'mu_k = 0 for odd k >= 3' [summary]; the kernel u kappa_0/2 + kappa_1 and its "
+            "Funk-Hecke eigenvalues [derived] (Funk-Hecke formula; arc-cosine kernels of Cho & Saul)"),
+    closed_form=".theory:CAO_FUNK_HECKE_EIGENVALUE",
+    symbols={"d": "ambient dimension d_S + 1 (Cao's S^{d_S})", "k": "degree", "beta": "1 if a bias is trained",
+             "theta": "angle, u = cos theta"},
+    predict=".theory:predict_cao_eigenvalue",
+    measure=".cao_spectrum:measure_cao_spectrum",
+    configurations=".configurations:cao_spectrum_batches",
+    assumptions=".configurations:cao_spectrum_assumptions",
+    agreement=max_abs_error(cao_quadrature_tolerance, reason=cao_quadrature_tolerance.__doc__,
+                            name="|mu_k closed form - mu_k quadrature|"),
+    max_examples={"dev": 8, "ci": 8},
+)
+
+cao_decay_in_degree = Claim(
+    id="ntk.cao_decay_in_degree",
+    statement=(
+        "Cao et al. Thm 4.3, k >> d: mu_k = Omega(k^{-d-1}) on S^d, so the exponent p of mu_k ~ C k^p fitted by "
+        "least squares over k = c (d + 1), c in {4, 6, 8, 12, 16} (dev; up to 32 on thorough, even k, or odd k "
+        "with a bias), is no steeper than -(d + 1). " + CAO_KERNEL),
+    source=(f"{CAO}, Thm 4.3 (k >> d) [summary, THEORY.md sec. 1]; the fit over a window of k and the one-sided "
+            "test [derived]; the odd degrees with a bias [derived] (their network has no bias)"),
+    closed_form=".theory:CAO_DEGREE_EXPONENT",
+    symbols={"d_S": "Cao et al.'s sphere dimension d (S^d in R^{d+1})"},
+    predict=".theory:predict_cao_exponent",
+    measure=".cao_spectrum:measure_degree_exponent",
+    configurations=".configurations:cao_degree_batches",
+    assumptions=".configurations:cao_degree_assumptions",
+    agreement=ONE_SIDED,
+    max_examples={"dev": 10, "ci": 10},
+)
+
+cao_decay_in_dimension = Claim(
+    id="ntk.cao_decay_in_dimension",
+    statement=(
+        "Cao et al. Thm 4.3, d >> k: mu_k = Omega(d^{-k+1}) on S^d, so the exponent p of mu_k ~ C d^p fitted by "
+        "least squares over d in {10, 15, 20, 30, 40, 50} (dev; up to 100 on thorough; the first `start` dropped), "
+        "for even k (odd k with a bias), is no steeper than -(k - 1). " + CAO_KERNEL),
+    source=(f"{CAO}, Thm 4.3 (d >> k) [summary, THEORY.md sec. 1; not confirmed against the paper's text]; the "
+            "fit over a window of d and the one-sided test [derived]. The trace identity sum_k N(d+1, k) mu_k = "
+            "K(1) with N(d+1, k) ~ d^k/k! bounds mu_k <= k! K(1) d^{-k} [derived], steeper than d^{-k+1}"),
+    closed_form=".theory:CAO_DIMENSION_EXPONENT",
+    symbols={"k": "degree"},
+    predict=".theory:predict_cao_exponent",
+    measure=".cao_spectrum:measure_dimension_exponent",
+    configurations=".configurations:cao_dimension_batches",
+    assumptions=".configurations:cao_dimension_assumptions",
+    agreement=ONE_SIDED,
+    max_examples={"dev": 10, "ci": 10},
 )
 
 
@@ -264,8 +375,9 @@ nonuniform_data = Claim(
         "eigenvalues mu_k up to the damped deviations, which now include the misspecification T - T^n; what is "
         "measured is how large that deviation term becomes as c grows (reported), and the claim holds when the "
         "trajectory stays within the bound it implies. " + PARAMETRISATION),
-    source=(f"{CAO}: 'the theory is robust to certain data distribution misspecifications' [summary, seed "
-            "document]; the bound and this measurement of it [derived]"),
+    source=(f"[summary] {CAO}: 'the theory is robust to certain data distribution misspecifications' (seed "
+            "document); [derived] the bound, the input distributions and this measurement of it: the suite's own "
+            "design, on the suite's network"),
     closed_form=".theory:GD_FILTER",
     symbols={"eta": "learning rate", "mu": "eigenvalue mu_k of T for the uniform measure", "t": "GD step"},
     predict=".theory:predict_filter",
@@ -278,4 +390,4 @@ nonuniform_data = Claim(
 
 
 CLAIMS = (spectrum_circle, spectrum_sphere, decay_law, learning_rates, damped_deviations_identity, gram_spectrum,
-          cao_experiment, nonuniform_data)
+          cao_experiment, nonuniform_data, cao_spectrum, cao_decay_in_degree, cao_decay_in_dimension)

@@ -247,6 +247,58 @@ def nonuniform_batches(profile: Profile):
     return batches(nonuniform_settings(profile), nonuniform_members, min_size=BATCH, max_size=BATCH)
 
 
+# --- Cao et al.'s kernel on their S^d, and Theorem 4.3's two regimes -------------------------------------
+
+CAO_SPHERE_DIMS = {"dev": tuple(range(2, 10)), "thorough": tuple(range(2, 21))}
+CAO_SPHERE_DEGREES = {"dev": 9, "thorough": 12}
+CAO_DEGREE_DIMS = {"dev": (2, 3, 4, 5), "thorough": (2, 3, 4, 5, 6, 7, 8)}
+"""k >> d: Cao's sphere dimensions d_S whose decay in k is fitted (grid: cao_spectrum.DEGREE_FACTORS)."""
+CAO_DIMENSION_DEGREES = {"dev": (2, 3, 4, 5, 6, 7), "thorough": (2, 3, 4, 5, 6, 7, 8, 9)}
+"""d >> k: the degrees k whose decay in d_S is fitted (grid: cao_spectrum.DIMENSION_GRID, d_S up to 50 / 100)."""
+CAO_STARTS = (0, 1, 2)
+
+
+def cao_spectrum_batches(profile: Profile):
+    settings = st.fixed_dictionaries({"sphere_dim": st.sampled_from(CAO_SPHERE_DIMS[profile.scale]),
+                                      "bias": st.sampled_from((0, 1))})
+    members = lambda setting: st.fixed_dictionaries({"k": st.integers(0, CAO_SPHERE_DEGREES[profile.scale])})
+    return batches(settings, members, min_size=1, max_size=6)
+
+
+def cao_spectrum_assumptions(config: Config) -> str | None:
+    if config["sphere_dim"] < 2:
+        return f"d_S = {config['sphere_dim']}: Gegenbauer weight (d_S - 1)/2 must be positive"
+    return None
+
+
+def cao_degree_batches(profile: Profile):
+    settings = st.fixed_dictionaries({"grid": st.just(profile.scale)})
+    members = lambda setting: st.fixed_dictionaries({
+        "sphere_dim": st.sampled_from(CAO_DEGREE_DIMS[profile.scale]), "bias": st.sampled_from((0, 1)),
+        "parity": st.sampled_from(("even", "odd")), "start": st.sampled_from((0, 1))})
+    return batches(settings, members, min_size=1, max_size=4)
+
+
+def cao_degree_assumptions(config: Config) -> str | None:
+    if config["parity"] == "odd" and config["bias"] == 0:
+        return "odd degrees >= 3 have mu_k = 0 for Cao's kernel without a bias: no decay to fit"
+    return None
+
+
+def cao_dimension_batches(profile: Profile):
+    settings = st.fixed_dictionaries({"grid": st.just(profile.scale)})
+    members = lambda setting: st.fixed_dictionaries({
+        "k": st.sampled_from(CAO_DIMENSION_DEGREES[profile.scale]), "bias": st.sampled_from((0, 1)),
+        "start": st.sampled_from(CAO_STARTS)})
+    return batches(settings, members, min_size=1, max_size=4)
+
+
+def cao_dimension_assumptions(config: Config) -> str | None:
+    if config["k"] % 2 and config["bias"] == 0:
+        return f"odd k = {config['k']} >= 3 has mu_k = 0 for Cao's kernel without a bias: no decay to fit"
+    return None
+
+
 # --- declared keys ---------------------------------------------------------------------------------------------
 
 def _union(*parts) -> tuple:
@@ -266,7 +318,12 @@ KEYS = {
              choices=_union((2, 10), *SPHERE_DIMS.values(), *DECAY_DIMS.values(),
                             *[s["d"] for table in (LR_SIZES, IDENTITY_SIZES) for s in table.values()], (3, 4, 5))),
     "k": Key(int, "degree k of a spherical harmonic (eigenvalue mu_k)", low=0,
-             high=max(*CIRCLE_DEGREES.values(), *SPHERE_DEGREES.values())),
+             high=max(*CIRCLE_DEGREES.values(), *SPHERE_DEGREES.values(), *CAO_SPHERE_DEGREES.values(),
+                      *[max(v) for v in CAO_DIMENSION_DEGREES.values()])),
+    "sphere_dim": Key(int, "Cao et al.'s sphere dimension d (inputs on S^d in R^{d+1}: the suite's d is d + 1)",
+                      choices=_union(*CAO_SPHERE_DIMS.values(), *CAO_DEGREE_DIMS.values())),
+    "start": Key(int, "grid entries dropped from the start of Theorem 4.3's fit (to move the fitted window)",
+                 choices=CAO_STARTS),
     "bias": Key(int, "1 when the bias b is trained (kernel with beta = 1), else 0", choices=(0, 1)),
     "parity": Key(str, "degrees k over which the decay exponent is fitted: even, or odd", choices=("even", "odd")),
     "shift": Key(int, "shift of the decay law's degree grid", choices=(0, 2, 4)),
@@ -284,7 +341,7 @@ KEYS = {
                          choices=NONUNIFORM_CONCENTRATIONS),
     "seed": Key(int, "seed of the data, poles and fresh points", low=0, high=2**16),
     "axis": Key(str, "the size the Gram error is measured against: n (samples) or m (width)", choices=("n", "m")),
-    "grid": Key(str, "the profile scale whose grid of sizes the Gram experiment uses", choices=tuple(GRAM_GRID)),
+    "grid": Key(str, "the profile scale whose grid the Gram experiment and the Theorem 4.3 fits use", choices=tuple(GRAM_GRID)),
     "fixed_n": Key(int, "number of points n of the width sweep of the Gram experiment",
                    choices=_union(*[g["fixed_n"] for g in GRAM_GRID.values()])),
     "reps": Key(int, "independent repetitions of the Gram experiment's sweep",

@@ -40,6 +40,16 @@ CAO_BATCH = tuple({"d": 10, "degrees": "1,2,4", "bias": 0, "n": 512, "m": 512, "
                   for a, f, s in (("1,1,1", 0.3, 0), ("1,3,5", 0.3, 1), ("1,1,1", 0.7, 2), ("1,3,5", 0.7, 3)))
 """Cao et al.'s two amplitude vectors at two learning rates, on the dev sizes."""
 
+CAO_SPECTRUM_BATCH = tuple({"sphere_dim": 4, "bias": 1, "k": k_} for k_ in (0, 2, 3, 5))
+"""Cao's kernel with a trained bias on S^4: mu_0, an even and two odd degrees."""
+
+CAO_DEGREE_BATCH = ({"grid": "dev", "sphere_dim": 2, "bias": 0, "parity": "even", "start": 0},
+                    {"grid": "dev", "sphere_dim": 4, "bias": 1, "parity": "odd", "start": 1})
+"""Theorem 4.3, k >> d: even degrees on S^2 without bias, odd degrees on S^4 with bias."""
+
+CAO_DIMENSION_BATCH = ({"grid": "dev", "k": 4, "bias": 0, "start": 0}, {"grid": "dev", "k": 3, "bias": 1, "start": 1})
+"""Theorem 4.3, d >> k: k = 4 without bias, k = 3 with bias, d_S from 10 (15) to 50."""
+
 NONUNIFORM_BATCH = tuple({**LR_BATCH[0], "concentration": c, "seed": i} for i, c in enumerate((0.0, 0.5, 1.0, 2.0)))
 """Every concentration of ntk.nonuniform_data, on the first learning-rate configuration."""
 
@@ -129,6 +139,19 @@ PLANTED = (
             lambda th: (1 - th.eta / 20) ** th.t, CAO_BATCH),
     _pinned("cao_experiment", "cosine_coefficient_rate", "twice the eigenvalue (cosine-series convention)",
             lambda th: (1 - 2 * th.eta * th.mu) ** th.t, CAO_BATCH),
+    _spectrum("cao_spectrum", "suite_kernel_as_cao",
+              "the suite's kernel (kappa_1 + u kappa_0)/2, layers weighted 1:1, used as Cao's u kappa_0/2 + kappa_1",
+              lambda th: th.FUNK_HECKE_EIGENVALUE),
+    _spectrum("cao_spectrum", "sphere_one_dimension_up", "the suite's d (ambient) read as Cao's d: S^{d+1} in "
+              "R^{d+2} for Cao's S^d, Funk-Hecke at ambient d + 2",
+              lambda th: th.CAO_FUNK_HECKE_EIGENVALUE.subs(th.d, th.d + 1)),
+    _pinned("cao_spectrum", "bias_ignored", "the trained bias ignored (beta = 0): odd degrees wrongly zero",
+            lambda th: th.CAO_FUNK_HECKE_EIGENVALUE.subs(th.beta, 0), CAO_SPECTRUM_BATCH, cheap=True),
+    _pinned("cao_decay_in_degree", "ambient_exponent", "Bietti & Mairal's k^{-d} with Cao's d (S^d read as S^{d-1})",
+            lambda th: -th.d_S, CAO_DEGREE_BATCH, cheap=True),
+    _pinned("cao_decay_in_dimension", "corollary_exponent",
+            "Corollary 4.7's d^{-k+2} (the rate of the residual on degrees < k) read as the eigenvalue bound",
+            lambda th: -(th.k - 2), CAO_DIMENSION_BATCH, cheap=True),
     _pinned("nonuniform_data", "rate_ignores_eigenvalue",
             "a rate that ignores the eigenvalue: (1 - eta/4)^t for every degree",
             lambda th: (1 - th.eta / 4) ** th.t, NONUNIFORM_BATCH),

@@ -162,3 +162,74 @@ def predict_filter(closed_form, config: Config):
     cols = [np.broadcast_to(f(e, eigenvalue(int(config["d"]), kk, int(config["bias"])), idx), idx.shape)
             for kk in parse_degrees(config)]
     return np.stack(cols, 1)
+
+
+# --- Cao et al.'s network: its kernel, spectrum on their S^d, and Theorem 4.3's exponents -------------------
+
+CAO_NTK = (u + beta) * KAPPA0 / 2 + KAPPA1
+"""K_Cao(u) = u kappa_0(u)/2 + kappa_1(u) (+ beta kappa_0(u)/2 with a zero-initialised trained bias): the NTK of
+Cao et al.'s f_W(x) = sqrt(m) W_2 sigma(W_1 x), W_1 ~ N(0, 2/m), W_2 ~ N(0, 1/m), in units of m (the gradient
+inner product is m K_Cao).  The W_1 layer gives m W_2l^2 u 1 1 -> u kappa_0/2, the W_2 layer
+m (2/m) relu relu -> kappa_1: the layers weigh 1:2, against 1:1 in :data:`NTK`. [derived, THEORY.md sec. 1]"""
+CAO_NTK_THETA = (sympy.sin(theta) + (pi - theta) * sympy.cos(theta)
+                 + (sympy.cos(theta) + beta) * (pi - theta) / 2) / pi
+"""K_Cao(cos theta) for theta in [0, pi]."""
+CAO_FUNK_HECKE_EIGENVALUE = FUNK_HECKE_CONSTANT * sympy.Integral(
+    CAO_NTK_THETA * GEGENBAUER * sympy.sin(theta) ** (d - 2), (theta, 0, pi))
+"""mu_k of Cao's kernel on S^{d-1} in R^d (the suite's d, ambient); Cao et al.'s S^d is d + 1 here."""
+
+d_S = sympy.Symbol("d_S", integer=True, positive=True)
+"""Cao et al.'s sphere dimension: inputs on S^{d_S} in R^{d_S + 1} (their d)."""
+CAO_DEGREE_EXPONENT = -(d_S + 1)
+"""Cao et al., Thm 4.3, k >> d: mu_k = Omega(k^{-d-1}) on S^d: the exponent in k no steeper than -(d + 1)."""
+CAO_DIMENSION_EXPONENT = -(k - 1)
+"""Cao et al., Thm 4.3, d >> k: mu_k = Omega(d^{-k+1}) on S^d: the exponent in d no steeper than -(k - 1)."""
+
+
+def cao_eigenvalue(sphere_dim: int, degree: int, bias: int) -> float:
+    """mu_k of Cao's kernel on their S^{d_S} (ambient d_S + 1), exactly (SymPy), as a float."""
+    return eigenvalue_float(CAO_FUNK_HECKE_EIGENVALUE, int(sphere_dim) + 1, degree, bias)
+
+
+@cached(maxsize=None)
+def _cao_integrand(bias: int):
+    import mpmath
+
+    kernel = sympy.lambdify(theta, CAO_NTK_THETA.subs(beta, bias), "mpmath")
+    return mpmath, kernel
+
+
+@cached(maxsize=4096)
+def cao_eigenvalue_mp(sphere_dim: int, degree: int, bias: int, dps: int = 30) -> tuple[float, float]:
+    """mu_k of Cao's kernel on S^{d_S} at high precision: the Funk-Hecke integral of :data:`CAO_NTK_THETA`
+    (ambient D = d_S + 1: weight sin^{D-2} theta, Gegenbauer C_k^{(D-2)/2} normalised to 1 at theta = 0),
+    by mpmath's tanh-sinh quadrature at ``dps`` digits on [0, pi] cut into max(2, k/4 + 2) pieces (each piece
+    holds a few oscillations of P_k, on which the rule converges doubly exponentially: the integrand is
+    analytic in theta). Returns (mu_k, bound) with bound = the quadrature's error estimate (the difference of
+    its last two refinement levels) + 10^{-dps + 5} K(1), both scaled by the Funk-Hecke constant.
+
+    Where exact SymPy (:func:`cao_eigenvalue`) is too slow (d_S near 50, k past 20) this is the reference
+    value; the two agree at small d_S and k (tests/test_ntk.py)."""
+    mp, kernel = _cao_integrand(int(bias))
+    with mp.workdps(dps):
+        D = int(sphere_dim) + 1
+        a = mp.mpf(D - 2) / 2
+        c = mp.gamma(mp.mpf(D) / 2) / (mp.sqrt(mp.pi) * mp.gamma(mp.mpf(D - 1) / 2))
+        g1 = mp.gegenbauer(degree, a, 1)
+
+        def f(th):
+            return kernel(th) * mp.gegenbauer(degree, a, mp.cos(th)) / g1 * mp.sin(th) ** (D - 2)
+
+        val, err = mp.quad(f, mp.linspace(0, mp.pi, max(2, degree // 4 + 2)), error=True)
+        bound = abs(c) * (abs(err) + mp.mpf(10) ** (-dps + 5) * (mp.mpf(3) + bias) / 2)
+        return float(c * val), float(bound)
+
+
+def predict_cao_eigenvalue(closed_form, config: Config) -> float:
+    """mu_k at Cao's S^{d_S}: the closed form at ambient dimension d_S + 1."""
+    return eigenvalue_float(closed_form, int(config["sphere_dim"]) + 1, config["k"], config["bias"])
+
+
+def predict_cao_exponent(closed_form, config: Config) -> float:
+    """Theorem 4.3's exponent at the configuration (d_S or k substituted)."""
+    return float(closed_form.subs({d_S: config.get("sphere_dim", 0), k: config.get("k", 0)}))
