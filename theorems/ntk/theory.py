@@ -126,8 +126,10 @@ def eigenvalue_float(closed_form: sympy.Expr, dim: int, degree: int, bias: int) 
     return float(sympy.N(exact_eigenvalue(closed_form, dim, degree, bias), 30))
 
 
+@cached(maxsize=1024)
 def eigenvalue(dim: int, degree: int, bias: int) -> float:
-    """mu_k of the family's kernel on S^{d-1} from the spectrum closed forms (S^1 formula for d = 2)."""
+    """mu_k of the family's kernel on S^{d-1} from the spectrum closed forms (S^1 formula for d = 2); cached,
+    as every configuration of a training claim asks for the same few."""
     form = CIRCLE_EIGENVALUE if dim == 2 else FUNK_HECKE_EIGENVALUE
     return eigenvalue_float(form, dim, degree, bias)
 
