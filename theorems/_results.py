@@ -50,12 +50,19 @@ def git_commit() -> str | None:
 
 
 def environment(profile: str, seed: int, started: float, wall: float) -> dict[str, Any]:
+    """The run's environment.  ``float64`` is read after importing :mod:`numerics`, which turns it on for every
+    experiment: with worker processes (``--jobs``) this process may never have imported it.  ``device_kind`` is
+    the accelerator's model as JAX names it (``cpu`` on the CPU backend, e.g. ``NVIDIA H200`` on a GPU)."""
     import jax
 
+    import numerics  # noqa: F401  (float64 on, as in every process that runs an experiment)
+
+    devices = jax.devices()
     return {
         **versions(),
         "backend": jax.default_backend(),
-        "devices": [str(d) for d in jax.devices()],
+        "devices": [str(d) for d in devices],
+        "device_kind": devices[0].device_kind,
         "float64": bool(jax.config.read("jax_enable_x64")),
         "git_commit": git_commit(),
         "profile": profile,
