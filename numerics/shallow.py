@@ -327,6 +327,16 @@ def stack_nets(seeds, widths: Sequence[int], d: int, init: str, p1: float, p2: f
     return tuple(nets)
 
 
+def stacked_bytes(configs: int, runs: int, widths: Sequence[int], d: int) -> int:
+    """Bytes of the initial networks :func:`stack_nets` builds for a batch, the largest arrays of a sweep: per
+    run and width n, W1 (2, n, d), b1 (2, n), W2 (2, n) and b2 (2,) in float64, i.e. 2 n (d + 2) + 2 numbers.
+
+    A run's working set adds a few arrays of its own networks (the carried, the new parameters, the features
+    (2, M, n)); the sup distance is evaluated one grid point at a time (:func:`forward_pointwise`: one (2, n)
+    array), and the Gram matrices of :func:`stability_limit` are M x M."""
+    return 8 * int(configs) * int(runs) * sum(2 * int(n) * (d + 2) + 2 for n in widths)
+
+
 def spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act: str = "relu", output_only: bool = False,
                         sgd_seed=None):
     """Networks (one per width) trained on (X, Y) at ``frac`` of each one's stability limit until
@@ -348,8 +358,9 @@ def spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act: str = "rel
 
 
 @functools.lru_cache(maxsize=None)
-def _compiled_runs(act: str, output_only: bool, sgd: bool = False):
-    """One compiled function over configurations x runs: a sequential ``lax.map`` over both axes, not ``vmap``.
+def _compiled_runs(act: str, output_only: bool, sgd: bool = False, devices: int = 1):
+    """One compiled function over configurations x runs: a sequential ``lax.map`` over both axes, not ``vmap``;
+    on ``devices`` > 1 devices each runs that map over its block of configurations (:func:`_over_devices`).
 
     Each run trains in a ``while_loop`` until its own networks reach the tolerance.  Under ``vmap`` that loop
     runs until the slowest run of the batch converges and every step selects between the old and the new state
@@ -367,7 +378,7 @@ def _compiled_runs(act: str, output_only: bool, sgd: bool = False):
     def configs(nets, X, Y, G, XE, frac, tol, max_steps, sgd_seeds):
         return jax.lax.map(lambda a: runs(*a[:7], max_steps, a[7]), (nets, X, Y, G, XE, frac, tol, sgd_seeds))
 
-    return jax.jit(configs)
+    return jax.jit(configs) if devices == 1 else _over_devices(configs, devices, replicated=(7,))
 
 
 def spline_distance_runs(seeds, X, Y, G, XE, frac, tol, max_steps, *, widths, init, p1, p2, act="relu",
@@ -377,7 +388,11 @@ def spline_distance_runs(seeds, X, Y, G, XE, frac, tol, max_steps, *, widths, in
     d = X.shape[-1]
     nets = stack_nets(seeds, widths, d, init, p1, p2)
     sgd_seeds = jnp.asarray(np.asarray(seeds)[..., 0] % (2**31 - 1))
-    return _compiled_runs(act, bool(output_only), bool(sgd))(nets, X, Y, G, XE, frac, tol, max_steps, sgd_seeds)
+    args = [nets, X, Y, G, XE, frac, tol, max_steps, sgd_seeds]
+    k = config_devices(len(seeds))
+    if k == 1:
+        return _compiled_runs(act, bool(output_only), bool(sgd))(*args)
+    return _sharded_call(_compiled_runs(act, bool(output_only), bool(sgd), k), args, k, replicated=(7,))
 
 
 def trajectory_run(nets, X, Y, XE, eta_bar, gaps, act: str = "relu"):
@@ -412,13 +427,17 @@ def trajectory_run(nets, X, Y, XE, eta_bar, gaps, act: str = "relu"):
 
 
 @functools.lru_cache(maxsize=None)
-def _compiled_trajectories(act: str):
-    """Configurations x runs through a sequential ``lax.map`` (see :func:`_compiled_runs` for why not ``vmap``)."""
+def _compiled_trajectories(act: str, devices: int = 1):
+    """Configurations x runs through a sequential ``lax.map`` (see :func:`_compiled_runs` for why not ``vmap``);
+    on ``devices`` > 1 devices, each maps over its block of configurations."""
 
     def runs(nets, X, Y, XE, eta_bar, gaps):
         return jax.lax.map(lambda p: trajectory_run(p, X, Y, XE, eta_bar, gaps, act), nets)
 
-    return jax.jit(lambda nets, X, Y, XE, eta_bar, gaps: jax.lax.map(lambda a: runs(*a), (nets, X, Y, XE, eta_bar, gaps)))
+    def configs(nets, X, Y, XE, eta_bar, gaps):
+        return jax.lax.map(lambda a: runs(*a), (nets, X, Y, XE, eta_bar, gaps))
+
+    return jax.jit(configs) if devices == 1 else _over_devices(configs, devices, replicated=())
 
 
 def trajectory_runs(seeds, X, Y, XE, eta_bar, gaps, *, widths, init, p1, p2, act="relu"):
@@ -430,5 +449,74 @@ def trajectory_runs(seeds, X, Y, XE, eta_bar, gaps, *, widths, init, p1, p2, act
     """
     d = X.shape[-1]
     nets = stack_nets(seeds, widths, d, init, p1, p2)
-    return _compiled_trajectories(act)(nets, jnp.asarray(X), jnp.asarray(Y), jnp.asarray(XE),
-                                       jnp.asarray(eta_bar), jnp.asarray(gaps, dtype=jnp.int32))
+    args = [nets, jnp.asarray(X), jnp.asarray(Y), jnp.asarray(XE), jnp.asarray(eta_bar),
+            jnp.asarray(gaps, dtype=jnp.int32)]
+    k = config_devices(len(seeds))
+    if k == 1:
+        return _compiled_trajectories(act)(*args)
+    return _sharded_call(_compiled_trajectories(act, k), args, k, replicated=())
+
+
+# --- configurations spread over the local devices ----------------------------------------------------------------
+
+CONFIG_AXIS = "configs"
+"""The name of the one axis of the device mesh: the configurations of a batch."""
+
+
+def config_devices(configs: int) -> int:
+    """How many local devices a batch of ``configs`` configurations is spread over: all of them, but never more
+    than there are configurations (a device would only repeat another's work)."""
+    return max(1, min(jax.local_device_count(), int(configs)))
+
+
+def _mesh(k: int):
+    """A one-axis mesh ``configs`` over the first k local devices."""
+    return jax.sharding.Mesh(np.asarray(jax.local_devices()[:k]), (CONFIG_AXIS,))
+
+
+def _over_devices(per_block, k: int, replicated: tuple[int, ...]):
+    """``per_block`` (a function of arrays that lead with the configurations axis, except the arguments at the
+    positions ``replicated``, which every device gets whole) run by each of k devices on its own block of
+    configurations, compiled once: ``shard_map`` over the one-axis mesh of :func:`_mesh`.  The configurations
+    are independent, so no device talks to another; the outputs are concatenated along the configurations.
+    A device's block runs the same program as one device does on a whole batch (a ``lax.map`` over its
+    configurations), so each configuration's result is computed by the same operations."""
+    from jax.sharding import PartitionSpec
+
+    mesh = _mesh(k)
+
+    def specs(n):
+        return tuple(PartitionSpec() if i in replicated else PartitionSpec(CONFIG_AXIS) for i in range(n))
+
+    def call(*args):
+        if hasattr(jax, "shard_map"):
+            mapped = jax.shard_map(per_block, mesh=mesh, in_specs=specs(len(args)),
+                                   out_specs=PartitionSpec(CONFIG_AXIS), check_vma=False)
+        else:  # jax before 0.7
+            from jax.experimental.shard_map import shard_map
+
+            mapped = shard_map(per_block, mesh=mesh, in_specs=specs(len(args)),
+                               out_specs=PartitionSpec(CONFIG_AXIS), check_rep=False)
+        return mapped(*args)
+
+    return jax.jit(call)
+
+
+def _sharded_call(compiled, args, k: int, replicated: tuple[int, ...]):
+    """Run ``compiled`` (from :func:`_over_devices`) on ``args``: the configurations axis padded to a multiple of k
+    with copies of the last configuration, each argument placed on the devices block by block
+    (``NamedSharding`` over the mesh), and the padding dropped from the outputs."""
+    from jax.sharding import NamedSharding, PartitionSpec
+
+    mesh = _mesh(k)
+    C = int(jax.tree.leaves(args[0])[0].shape[0])
+    pad = -C % k
+
+    def place(a):
+        a = jnp.asarray(a)
+        if pad:
+            a = jnp.concatenate([a, jnp.repeat(a[-1:], pad, axis=0)])
+        return jax.device_put(a, NamedSharding(mesh, PartitionSpec(CONFIG_AXIS)))
+
+    placed = [a if i in replicated else jax.tree.map(place, a) for i, a in enumerate(args)]
+    return jax.tree.map(lambda o: o[:C], compiled(*placed))
