@@ -50,6 +50,8 @@ class Profile:
     rest out of scope), the runner searches again, a few rounds at most.
     Shrinking a counterexample stops after ``shrink_seconds`` with the smallest
     failing batch found by then (an expensive experiment shrinks slowly).
+    ``claims``, when given, are the only claims the profile sizes (a run with it selects them, and refuses
+    others); ``None``: every claim.
     """
 
     name: str
@@ -58,12 +60,17 @@ class Profile:
     scale: str
     min_in_scope: int = 20
     shrink_seconds: float = 60.0
+    claims: tuple[str, ...] | None = None
 
 
 PROFILES: dict[str, Profile] = {
     "dev": Profile("dev", max_examples=8, derandomize=False, scale="dev"),
     "ci": Profile("ci", max_examples=8, derandomize=True, scale="dev"),
     "thorough": Profile("thorough", max_examples=60, derandomize=False, scale="thorough", shrink_seconds=600.0),
+    # For machines with an accelerator: the splines family's rate sweeps over widths 32..10^6 (one input) and
+    # 32..10^5 (two), sized in theorems/splines/constants.py (WIDTHS["xl"] and what goes with it).
+    "xl": Profile("xl", max_examples=4, derandomize=False, scale="xl", shrink_seconds=600.0, min_in_scope=12,
+                  claims=("splines.spline_rate", "splines.spline_rate_bound", "splines.polyharmonic_rate")),
 }
 DEFAULT_PROFILE = "dev"
 

@@ -257,6 +257,13 @@ def _resolve_run(args) -> tuple[tuple, Profile, dict | None]:
     if args.profile not in PROFILES:
         raise UsageError(f"--resume: the unfinished run's profile {args.profile!r} is not one of this suite's")
     profile = PROFILES[args.profile]
+    if profile.claims is not None:
+        if not args.selection and state is None:
+            claims = _registry.select(profile.claims)
+        outside = [c.id for c in claims if c.id not in profile.claims]
+        if outside:
+            raise UsageError(f"the {profile.name} profile sizes only {', '.join(profile.claims)}; "
+                             f"not {', '.join(outside)}")
     if args.seed is None:
         args.seed = 0 if profile.derandomize else secrets.randbelow(2**31)
     return claims, profile, state

@@ -8,7 +8,7 @@ Configurations are flat dicts:
     M             number of training points; data_seed, trend, offset: the data (see ``data.dataset``)
     frac          learning rate as a fraction of the stability limit of each network
     init_seed     folded into the configuration's PRNG key to draw the initial networks
-    scale         the profile's scale (dev, thorough), which sizes widths, seeds and step caps
+    scale         the profile's scale (dev, thorough, xl), which sizes widths, seeds and step caps
     curvature     a multiple of x^2 added to the data (the null space of L = d^3 for z_+^2 / 2, Corollary 4)
 """
 
@@ -329,7 +329,7 @@ KEYS = {
                        "mu_max(K) for the trajectory claims)", low=0.02, high=0.95),
     "init_seed": Key(int, "seed of the initial networks (folded into the configuration's key)", low=0,
                      high=SEED_MAX),
-    "scale": Key(str, "the profile's scale, which sizes widths, seeds and step caps", choices=("dev", "thorough")),
+    "scale": Key(str, "the profile's scale, which sizes widths, seeds and step caps", choices=("dev", "thorough", "xl")),
     "a": Key(float, "a_b of B ~ U(-a_b, a_b) for two inputs (the kernel limit (25))", choices=(1.5, 2.0, 3.0)),
     "target_scale": Key(float, "never drawn: a factor on the outputs for runs by hand (1 unless given; must be "
                                "positive, see NOTES.md)"),
