@@ -65,8 +65,12 @@ def test_the_pytest_plugin_runs_claims_as_items(installed, tmp_path):
 
 
 def test_the_plugin_is_registered_and_imports_nothing_heavy():
-    (entry,) = [e for e in metadata.entry_points(group="pytest11") if e.name == "gd_theory_checks"]
-    assert entry.value == "theorems.pytest_plugin"
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["entry-points"]["pytest11"]["gd_theory_checks"] == "theorems.pytest_plugin"
+    # and pytest found it through the installed entry point (the items above ran without -p)
+    assert any(e.value == "theorems.pytest_plugin" for e in metadata.entry_points(group="pytest11"))
     code = ("import sys, theorems.pytest_plugin; "
             "print(sorted(m for m in ('jax', 'sympy', 'scipy', 'hypothesis', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
