@@ -295,12 +295,7 @@ def test_comparing_two_full_runs_prints_what_moved(tmp_path, capsys):
 
 
 def _without_timings(results):
-    out = json.loads(json.dumps(results))
-    out.pop("environment")
-    for claim in out["claims"]:
-        claim.pop("wall_s")
-        claim.pop("compile_s", None)
-    return out
+    return _results.without_timings(results)
 
 
 def test_parallel_workers_give_the_serial_results(tmp_path, capsys):

@@ -25,12 +25,7 @@ RUN = ["--profile", "ci", "--seed", "0", "--examples", "4", "--no-report"]
 
 
 def _without_timings(results):
-    out = json.loads(json.dumps(results))
-    out.pop("environment")
-    for claim in out["claims"]:
-        claim.pop("wall_s")
-        claim.pop("compile_s", None)
-    return out
+    return _results.without_timings(results)
 
 
 @pytest.fixture(scope="module")

@@ -72,6 +72,17 @@ def environment(profile: str, seed: int, started: float, wall: float) -> dict[st
     }
 
 
+def without_timings(results: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``results`` without what differs between two runs of the same claims with the same seed: the
+    environment (start time, wall time, machine) and each claim's ``wall_s`` and ``compile_s``."""
+    out = json.loads(json.dumps(results))
+    out.pop("environment", None)
+    for claim in out["claims"]:
+        claim.pop("wall_s", None)
+        claim.pop("compile_s", None)
+    return out
+
+
 def write_json_atomic(path: Path, obj: Any) -> None:
     """Write ``obj`` as JSON to ``path`` so that the file is either the old one or complete."""
     write_atomic(path, (json.dumps(obj, indent=1, allow_nan=False) + "\n").encode())
