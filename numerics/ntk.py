@@ -224,3 +224,65 @@ def cao_ntk_numpy(u, bias=0.0) -> np.ndarray:
     k0 = (np.pi - np.arccos(u)) / np.pi
     k1 = (u * (np.pi - np.arccos(u)) + np.sqrt(np.maximum(1.0 - u * u, 0.0))) / np.pi
     return 0.5 * (u + bias) * k0 + k1
+
+
+def cao_init(key, m: int, d: int):
+    """Cao et al.'s He initialisation, paired antisymmetrically: W_1 = (W', W') with entries N(0, 2/m), W_2 =
+    (a', -a') with entries N(0, 1/m), m even.  Each entry has the distribution of the paper's initialisation
+    and the pairs give f_0 = 0, so the residual starts at -f* (the paper's f_0 is a random function of size 1);
+    the tangent kernel's expectation m K_Cao is unchanged (it depends on W_2l^2 and W_1l only). [derived]"""
+    k1, k2 = jax.random.split(key)
+    half = m // 2
+    w = jax.random.normal(k1, (half, d), dtype=jnp.float64) * jnp.sqrt(2.0 / m)
+    a = jax.random.normal(k2, (half,), dtype=jnp.float64) / jnp.sqrt(m)
+    return {"W1": jnp.concatenate([w, w]), "W2": jnp.concatenate([a, -a])}
+
+
+def cao_forward(params, X):
+    """f_W(x) = sqrt(m) W_2 sigma(W_1 x), sigma = relu, for each row of X."""
+    m = params["W2"].shape[0]
+    return jnp.sqrt(m) * (jax.nn.relu(X @ params["W1"].T) @ params["W2"])
+
+
+def cao_loss_gradient(params, X, y):
+    """The gradient of L(W) = (1/2n) sum_i (f_W(x_i) - y_i)^2, by hand: with r = f_W(X) - y and
+    P = X W_1^T, dL/dW_2 = sqrt(m) relu(P)^T r / n and dL/dW_1 = sqrt(m) ((1{P > 0} W_2) * r)^T X / n."""
+    m, n = params["W2"].shape[0], X.shape[0]
+    P = X @ params["W1"].T
+    r = jnp.sqrt(m) * (jax.nn.relu(P) @ params["W2"]) - y
+    gW2 = jnp.sqrt(m) * (jax.nn.relu(P).T @ r) / n
+    gW1 = jnp.sqrt(m) * (((P > 0) * params["W2"][None, :]) * r[:, None]).T @ X / n
+    return {"W1": gW1, "W2": gW2}
+
+
+def cao_empirical_ntk_gram(params, X, Z=None):
+    """<grad f_W(x_i), grad f_W(z_j)> / m = relu(P_X) relu(P_Z)^T + <x_i, z_j> (1{P_X > 0} diag(W_2^2)
+    1{P_Z > 0}^T), P = X W_1^T: Cao's empirical tangent kernel in units of m, which tends to K_Cao(<x, z>)
+    (:func:`cao_ntk`) as m grows."""
+    Z = X if Z is None else Z
+    px, pz = X @ params["W1"].T, Z @ params["W1"].T
+    feat = jax.nn.relu(px) @ jax.nn.relu(pz).T
+    gate = ((px > 0) * params["W2"] ** 2) @ (pz > 0).T
+    return feat + (X @ Z.T) * gate
+
+
+def cao_projections(key, X, y, V, eta, m: int, steps: int):
+    """Full-batch GD with step eta on both layers of Cao's network from :func:`cao_init`, on (X, y); returns
+    |<y - f_t(X), v_k>| for t = 0..steps (the columns of V are the normalised sampled vectors v_k), and the
+    residual's norm ||y - f_t(X)|| / sqrt(n), as Cao et al. measure their experiment."""
+    params = cao_init(key, m, X.shape[1])
+
+    def step(params, _):
+        r = y - cao_forward(params, X)
+        g = cao_loss_gradient(params, X, y)
+        new = jax.tree_util.tree_map(lambda p, gi: p - eta * gi, params, g)
+        return new, (jnp.abs(V.T @ r), jnp.sqrt(jnp.mean(r ** 2)))
+
+    final, (p, rn) = jax.lax.scan(step, params, None, length=steps)
+    r = y - cao_forward(final, X)
+    return (jnp.concatenate([p, jnp.abs(V.T @ r)[None]]), jnp.concatenate([rn, jnp.sqrt(jnp.mean(r ** 2))[None]]))
+
+
+cao_projections_batch = jax.jit(jax.vmap(cao_projections, in_axes=(0, 0, 0, 0, 0, None, None)),
+                                static_argnums=(5, 6))
+"""Batched :func:`cao_projections`; width and step count shared."""
