@@ -135,15 +135,19 @@ def dst_overlap(records, ax):
 
 @figure("shrinkage.sinc_cliff", by="width")
 def sinc_cliff(records, ax):
-    """GD's bandwidth times w against tau(alpha, q), with the tolerance as a bar: flat at 1 whatever tau."""
+    """GD's bandwidth times w against tau(alpha, q), with the configuration's band as a bar: flat at 1 whatever
+    tau."""
     ys = []
     for r in records:
         if r["status"] not in ("pass", "fail"):
             continue
         wd = r["config"]["width"]
         tau = r["series"]["tau"]
+        below, above = r["series"]["band"]
         ys.append(float(r["measured"]) * wd)
-        ax.errorbar([tau], [ys[-1]], yerr=[[r["tolerance"] * wd], [r["tolerance"] * wd]],
+        ax.errorbar([tau], [float(r["predicted"]) * wd], yerr=[[below * wd], [max(above, 0.0) * wd]], fmt="none", capsize=2,
+                    alpha=0.3, color="black")
+        ax.errorbar([tau], [ys[-1]], yerr=None,
                     fmt="o" if r["status"] == "pass" else "x", ms=4, capsize=2, alpha=0.6,
                     color="tab:blue" if r["status"] == "pass" else "tab:red")
         if r.get("role") == "counterexample":
@@ -151,7 +155,9 @@ def sinc_cliff(records, ax):
     if ys:  # the bars of a configuration with few bandwidth steps reach far: the axis follows the data
         ax.set_ylim(min(0.0, min(ys) - 0.5), max(2.0, max(ys) + 0.5))
     ax.axhline(1.0, color="black", lw=0.8, label=r"closed form $\rho = 1/w$")
-    ax.errorbar([], [], yerr=[], fmt="o", color="tab:blue", label=r"GD (bar: the tolerance)")
+    ax.errorbar([], [], yerr=[], fmt="o", color="tab:blue", label="GD")
+    ax.errorbar([], [], yerr=[], fmt="none", color="black", alpha=0.3,
+                label=r"band $1/w - E - P/(1-\tau) .. 1/w - E + P/\tau$ of $(n, w, \alpha, q)$")
     ax.set_xscale("log")
     ax.set_xlabel(r"$\tau(\alpha, q) = (1 - 2^{-1/q}) / (\alpha (n w)^2)$ (smaller: more GD)")
     ax.set_ylabel(r"GD bandwidth $\rho \times w$")

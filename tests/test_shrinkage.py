@@ -167,10 +167,17 @@ def test_sinc_assumptions_reject_jittered_biases_and_aliasing():
     assert "aliases" in claims.sinc_cliff.assumptions(_sinc_config(n=16, width=0.05))
 
 
-def test_sinc_tolerance_reads_the_tau_of_the_configuration():
-    """The tolerance E + P / min(tau, 1 - tau) uses the tau the experiment records, tau(alpha, q) itself."""
+def test_sinc_band_is_the_configuration_s_and_matches_the_jacobian_s_traces():
+    """The tolerance is the side of the band 1/w - E - P/(1 - tau) <= rho <= 1/w - E + P/tau that rho lies on,
+    with E and P computed from the sinc's definition on the grid; they equal the traces of the experiment's
+    Jacobian (an independent route to the same numbers) at round-off."""
     config = _sinc_config(q=4)
     (rec,) = theorems.evaluate_batch(claims.sinc_cliff, [config], seed=0)
+    E, P = theory.sinc_edge_and_plunge(config)
+    assert E == pytest.approx(rec["series"]["E"], abs=1e-12) and P == pytest.approx(rec["series"]["P"], abs=1e-12)
     tau = theory.sinc_tau(config)
-    assert rec["series"]["tau"] == tau
-    assert rec["tolerance"] == pytest.approx(rec["series"]["E"] + rec["series"]["P"] / min(tau, 1 - tau), rel=1e-15)
+    below, above = theory.sinc_count_band(config)
+    assert below == pytest.approx(E + P / (1 - tau), rel=1e-15) and above == pytest.approx(P / tau - E, rel=1e-15)
+    expected = max(above, 0.0) if rec["measured"] >= 10 else below
+    assert rec["tolerance"] == pytest.approx(expected, rel=1e-15)
+

@@ -15,7 +15,8 @@ from numerics import shrinkage as nx
 from theorems._claim import Measurement
 from theorems._stats import line
 from theorems.shrinkage.network import jacobian, jacobian_svd, targets
-from theorems.shrinkage.theory import DST_VECTOR, decay_fit, evaluate_basis, fitted_components, sinc_tau
+from theorems.shrinkage.theory import (DST_VECTOR, decay_fit, evaluate_basis, fitted_components, sinc_count_band,
+                                      sinc_tau)
 
 
 def _hat_matrices(configs) -> tuple[np.ndarray, np.ndarray]:
@@ -197,8 +198,12 @@ def measure_active_dst_components(configs, keys) -> list[Measurement]:
 
 def measure_sinc_bandwidth(configs, keys) -> list[Measurement]:
     """GD's bandwidth rho = #{eigenvalues of H_q >= 1/2}, H_q the hat matrix of q real JAX GD steps on the
-    identity targets (vmapped over the batch), with the trace quantities E and P of the tolerance
-    (see :data:`theorems.shrinkage.theory.SINC_BANDWIDTH`) and tau(alpha, q) in the series."""
+    identity targets (vmapped over the batch).
+
+    Reported beside it, not judged: E and P measured from the Jacobian GD ran on by traces (they equal the
+    configuration's, :func:`theorems.shrinkage.theory.sinc_edge_and_plunge`, when that Jacobian is the sinc's;
+    a Jacobian without the cliff has a larger P), tau(alpha, q), and for the figure the configuration's band
+    (``band``: how far below and above 1/w it reaches) that the tolerance is taken from."""
     A, H = _hat_matrices(configs)
     eig = np.asarray(nx.batched_eigvalsh(H))
     out = []
@@ -216,6 +221,6 @@ def measure_sinc_bandwidth(configs, keys) -> list[Measurement]:
                     "edge_loss_E": {"value": 1.0 / config["width"] - T1},
                     "plunge_mass_P": {"value": P}},
             series={"lambda": lam[:shown], "tau": sinc_tau(config), "E": 1.0 / config["width"] - T1, "P": P,
-                    "s_max_over_nw": float(S[0] / nw)},
+                    "s_max_over_nw": float(S[0] / nw), "band": list(sinc_count_band(config))},
         ))
     return out

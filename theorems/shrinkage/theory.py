@@ -180,10 +180,17 @@ n w >= 1).  So s_max <= n w, the flat level, and lambda_i = (s_i / (n w))^2 lie 
 each row of the operator squared norm n w, hence
   T_1 = sum lambda_i = ||A||_F^2 / (n w)^2 = 1/w - E,   E >= 0 the row mass beyond the n columns,
 and P = sum lambda_i (1 - lambda_i) = T_1 - ||A^T A||_F^2 / (n w)^4 is the mass of the plunge.  The count
-N_tau = #{lambda_i >= tau} obeys |N_tau - T_1| <= P / min(tau, 1 - tau), because
-1 - lambda <= lambda (1 - lambda) / tau above tau and lambda <= lambda (1 - lambda) / (1 - tau) below it.
+N_tau = #{lambda_i >= tau} = T_1 + sum_{lambda >= tau} (1 - lambda) - sum_{lambda < tau} lambda obeys
+  -P / (1 - tau) <= N_tau - T_1 <= P / tau,
+because 1 - lambda <= lambda (1 - lambda) / tau above tau and lambda <= lambda (1 - lambda) / (1 - tau) below it.
 For alpha s_max^2 <= 1, m(s) >= 1/2 exactly when lambda >= tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2)
-(:func:`sinc_tau`), so GD's bandwidth rho = N_tau is 1/w, whatever alpha and q, within E + P / min(tau, 1 - tau).
+(:func:`sinc_tau`), so GD's bandwidth rho = N_tau is 1/w, whatever alpha and q, within
+  1/w - E - P / (1 - tau) <= rho <= 1/w - E + P / tau            (:func:`sinc_count_band`).
+E and P are functions of n, w and the placement (:func:`sinc_edge_and_plunge` computes them from the sinc's
+definition), and tau of alpha, q, n, w: the band is the configuration's, not the measured Jacobian's.  For the
+sinc of width 1/12 on 32 points (grid placement), E = 0.61 and P = 0.49, so at tau = 1/2 the band is
+12 - 1.6 .. 12 + 0.4;
+a Jacobian without the cliff (a Gaussian, whose count moves like sqrt(log(1/tau)) / w) leaves it as tau moves.
 The count is a trace bound in the manner of Landau's count 2WT of the eigenvalues of time- and band-limiting
 above their plunge."""
 
@@ -192,6 +199,39 @@ def sinc_tau(config: Config) -> float:
     """tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2): GD's mask reaches 1/2 where (s / (n w))^2 = tau."""
     nw = config["n"] * config["width"]
     return float(-np.expm1(-np.log(2.0) / config["q"]) / (config["alpha"] * nw**2))
+
+
+TOEPLITZ_OFFSET = {"grid": 0.5, "shifted": 0.25}
+"""c of x_i - b_j = (i - j + c) h for the equispaced bias placements (grid: b_j = x_j - h/2, shifted:
+b_j = x_j - h/4; the placements' definitions, written here again so that nothing below reads
+:mod:`numerics.shrinkage`)."""
+
+
+def sinc_edge_and_plunge(config: Config) -> tuple[float, float]:
+    """(E, P) of the sinc of width w on the configuration's grid, from n, w and the placement alone.
+
+    The sinc's Jacobian is the Toeplitz section T_ij = sinc((i - j + c) / (n w)), i, j = 1..n, with c the
+    placement's offset (:data:`TOEPLITZ_OFFSET`); it is built here from its definition with ``numpy.sinc``,
+    not read from the experiment's Jacobian, so that a wrong Jacobian (another activation, another width) in
+    the experiment cannot move the tolerance with it.  E = 1/w - ||T||_F^2 / (n w)^2 is the edge loss and
+    P = ||T||_F^2 / (n w)^2 - ||T^T T||_F^2 / (n w)^4 = sum lambda (1 - lambda) the plunge mass of
+    :data:`SINC_BANDWIDTH`.
+    """
+    n, wd = int(config["n"]), float(config["width"])
+    nw = n * wd
+    d = np.subtract.outer(np.arange(n), np.arange(n)) + TOEPLITZ_OFFSET[config["bias"]]
+    T = np.sinc(d / nw)
+    t1 = float(np.sum(T**2)) / nw**2
+    return 1.0 / wd - t1, t1 - float(np.sum((T.T @ T) ** 2)) / nw**4
+
+
+def sinc_count_band(config: Config) -> tuple[float, float]:
+    """(E + P / (1 - tau), P / tau - E): how far below and above the closed form 1/w the exact band
+    1/w - E - P / (1 - tau) <= rho <= 1/w - E + P / tau of :data:`SINC_BANDWIDTH` reaches, from the
+    configuration alone (:func:`sinc_edge_and_plunge`, :func:`sinc_tau`)."""
+    E, P = sinc_edge_and_plunge(config)
+    tau = sinc_tau(config)
+    return E + P / (1.0 - tau), P / tau - E
 
 
 def predict_sinc_bandwidth(closed_form: sympy.Expr, config: Config) -> float:
