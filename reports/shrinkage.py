@@ -162,3 +162,81 @@ def sinc_cliff(records, ax):
     ax.set_xlabel(r"$\tau(\alpha, q) = (1 - 2^{-1/q}) / (\alpha (n w)^2)$ (smaller: more GD)")
     ax.set_ylabel(r"GD bandwidth $\rho \times w$")
     ax.legend(fontsize=7)
+
+
+@figure("shrinkage.threshold_exact", by="eps")
+def threshold_exact(records, ax):
+    """Each component's residual 1 - m_i from GD against s_i / kappa_exact: the exact split is the corner at (1, 1)."""
+    for status, (color, marker) in (("pass", ("tab:blue", "o")), ("fail", ("tab:red", "x"))):
+        xs, ys = [], []
+        for r in records:
+            if r["status"] != status or not r.get("predicted"):
+                continue
+            s_i = np.asarray(r["series"]["s"], dtype=float)
+            res = np.clip(np.asarray(r["series"]["residual"], dtype=float), 1e-300, None)
+            keep = r["config"]["alpha"] * s_i**2 <= 1
+            xs.append(s_i[keep] / r["predicted"]["kappa"])
+            ys.append(np.log(res[keep]) / np.log(r["config"]["eps"]))
+        if xs:
+            ax.scatter(np.concatenate(xs), np.concatenate(ys), s=6, c=color, marker=marker, alpha=0.5,
+                       label=f"{plots.STATUS_LABEL[status]}: components with $\\alpha s_i^2 \\leq 1$")
+    ax.axvline(1.0, color="black", ls="--", lw=0.8, label=r"$s = \kappa_{exact} = \sqrt{(1 - \epsilon^{1/q})/\alpha}$")
+    ax.axhline(1.0, color="tab:red", ls=":", lw=0.8, label=r"$1 - m = \epsilon$")
+    ax.fill_between([0, 1], 1, 40, color="tab:red", alpha=0.08, lw=0)
+    ax.fill_between([1, 4], 0, 1, color="tab:red", alpha=0.08, lw=0, label="forbidden by the exact split")
+    ax.set_xlim(0, 4)
+    ax.set_ylim(0, 8)
+    ax.set_xlabel(r"$s_i / \kappa_{exact}(\epsilon)$")
+    ax.set_ylabel(r"$\log(1 - m_i) / \log \epsilon$ from GD (above 1: $1 - m_i < \epsilon$)")
+    ax.legend(fontsize=7)
+
+
+@figure("shrinkage.sign_alternation", by="q")
+def sign_alternation(records, ax):
+    """Each component's fitted coefficient over the target's, minus 1, from GD, against alpha s_i^2, by the parity
+    of q: below 0 for alpha s^2 <= 1; above 0 on odd q and below on even q past 1."""
+    for parity, color in ((1, "tab:red"), (0, "tab:blue")):
+        xs, ys, bad = [], [], []
+        for r in records:
+            if r["status"] not in ("pass", "fail") or r["config"]["q"] % 2 != parity:
+                continue
+            xs.append(np.asarray(r["series"]["alpha_s2"], dtype=float))
+            ys.append(np.asarray(r["series"]["gain"], dtype=float) - 1.0)
+            if r["status"] == "fail":
+                bad.append((xs[-1], ys[-1]))
+        if xs:
+            ax.scatter(np.concatenate(xs), np.concatenate(ys), s=6, c=color, alpha=0.5,
+                       label=f"GD, {'odd' if parity else 'even'} q")
+        for x, y in bad:
+            ax.scatter(x, y, s=20, marker="x", c="black")
+    ax.set_yscale("symlog", linthresh=1e-10)
+    ax.axvline(1.0, color="black", ls="--", lw=0.8, label=r"$\alpha s^2 = 1$")
+    ax.axhline(0.0, color="black", lw=0.6)
+    ax.set_xlabel(r"$\alpha s_i^2$")
+    ax.set_ylabel(r"$u_i^\top H_q u_i - 1$ = GD's $m(s_i) - 1$ (symlog)")
+    ax.legend(fontsize=7)
+
+
+@figure("shrinkage.gaussian_bandwidth", by="width")
+def gaussian_bandwidth(records, ax):
+    """GD's bandwidth for the Gaussian against sqrt(log(alpha q s_1^2 / ln 2)), both scaled by pi w, with the derived
+    bound R (black dashes) and the symbol's estimate (the diagonal)."""
+    xs = []
+    for r in records:
+        if r["status"] not in ("pass", "fail"):
+            continue
+        wd = r["config"]["width"]
+        x = float(np.sqrt(max(np.log(r["series"]["alpha_q_s1_2"] / np.log(2.0)), 0.0)))
+        xs.append(x)
+        ax.scatter([x], [np.pi * wd * (float(r["measured"]) - 0.5)], s=14,
+                   c="tab:blue" if r["status"] == "pass" else "tab:red", marker="o" if r["status"] == "pass" else "x")
+        ax.plot([x], [np.pi * wd * (float(r["predicted"]) - 0.5)], marker="_", ms=10, color="black")
+        if r.get("role") == "counterexample":
+            plots.mark_counterexample(ax, [x], [np.pi * wd * (float(r["measured"]) - 0.5)])
+    top = max(xs) if xs else 4.0
+    ax.plot([0, top], [0, top], color="tab:gray", lw=0.8, ls=":", label=r"symbol's estimate (reported, not judged)")
+    ax.scatter([], [], c="tab:blue", s=14, label=r"GD: $\pi w (\rho - 1/2)$")
+    ax.plot([], [], marker="_", ms=10, ls="none", color="black", label=r"bound: $\pi w (R(\alpha q) - 1/2)$")
+    ax.set_xlabel(r"$\sqrt{\log(\alpha q s_1^2 / \ln 2)}$")
+    ax.set_ylabel(r"$\pi w (\rho - 1/2)$")
+    ax.legend(fontsize=7)

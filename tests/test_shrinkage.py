@@ -181,3 +181,81 @@ def test_sinc_band_is_the_configuration_s_and_matches_the_jacobian_s_traces():
     expected = max(above, 0.0) if rec["measured"] >= 10 else below
     assert rec["tolerance"] == pytest.approx(expected, rel=1e-15)
 
+
+
+# --- the exact threshold, the sign-alternating regime, the Gaussian ---------------------------------------
+
+def test_log_threshold_is_the_large_q_form_of_the_exact_one():
+    """kappa_exact / kappa -> 1 as q grows, kappa_exact < kappa for every q, and alpha kappa_exact^2 =
+    -log(eps)/q - log(eps)^2/(2 q^2) + O(q^-3) (SymPy)."""
+    ratio = theory.KAPPA_EXACT / theory.KAPPA
+    assert sympy.limit(ratio, theory.q, sympy.oo) == 1
+    series = sympy.expand(theory.kappa_expansion(2))
+    expected = -sympy.log(theory.eps) / theory.q - sympy.log(theory.eps) ** 2 / (2 * theory.q**2)
+    assert sympy.simplify(series - expected) == 0
+    f = sympy.lambdify((theory.eps, theory.alpha, theory.q), ratio)
+    assert all(f(e, 0.3, k) < 1 for e in (0.1, 0.01, 0.001) for k in (1, 2, 5, 50, 400))
+
+
+def test_exact_threshold_splits_gd_residuals_on_both_sides():
+    config = _config(eps=0.01, q=20)
+    (rec,) = theorems.evaluate_batch(claims.threshold_exact, [config], seed=0)
+    assert rec["status"] == "pass", rec
+    kappa = rec["predicted"]["kappa"]
+    s_i, r = np.asarray(rec["series"]["s"]), np.asarray(rec["series"]["residual"])
+    kept, shrunk = s_i >= kappa, s_i < kappa
+    assert kept.any() and shrunk.any()
+    assert r[kept].max() <= 0.01 < r[shrunk].min()
+
+
+@pytest.mark.parametrize("q, overshoots", [(3, True), (4, False)])
+def test_fitted_coefficient_overshoots_the_target_on_odd_steps_past_alpha_s2_one(q, overshoots):
+    config = {"n": 32, "bias": "grid", "bias_seed": 0, "activation": "relu", "width": 0.1,
+              "alpha_fraction": 1.5, "q": q}
+    config["alpha"] = 1.5 / (2.0 / stability_limit(config))
+    (rec,) = theorems.evaluate_batch(claims.sign_alternation, [config], seed=0)
+    assert rec["status"] == "pass", rec
+    gain = np.asarray(rec["series"]["gain"])
+    assert bool(gain[0] > 1.0) == overshoots
+    assert np.all(gain[np.asarray(rec["series"]["alpha_s2"]) <= 1] <= 1.0 + 1e-12)
+
+
+def test_sign_alternation_assumes_alpha_s_max_squared_past_one():
+    config = {"n": 16, "bias": "grid", "bias_seed": 0, "activation": "step", "width": 0.1, "q": 3}
+    config["alpha"] = 0.9 * stability_limit(config) / 2
+    assert "no component in the alternating regime" in claims.sign_alternation.assumptions(config)
+
+
+def test_cramer_bound_on_hermite_functions():
+    """|He_r(z)| e^(-z^2/4) <= K sqrt(r!) with K = 1.0865, on a fine grid, r = 0..30 (SciPy's Hermite polynomials)."""
+    from scipy.special import eval_hermitenorm, gammaln
+
+    z = np.linspace(-30, 30, 20001)
+    K = float(theory.CRAMER_K)
+    for r in range(31):
+        log_he = np.log(np.abs(eval_hermitenorm(r, z)) + 1e-300) - z**2 / 4
+        assert log_he.max() <= np.log(K) + 0.5 * gammaln(r + 1) + 1e-12, r
+
+
+@pytest.mark.parametrize("width", [0.125, 0.2, 0.25])
+def test_gaussian_singular_values_lie_below_the_derived_bound(width):
+    """s_(r+1) <= B(r) for the Gaussian Jacobian, every r where s_(r+1) is above the SVD's round-off floor."""
+    from theorems.shrinkage.network import jacobian_svd
+
+    n = 48
+    S = jacobian_svd({"n": n, "bias": "jittered", "bias_seed": 5, "activation": "gaussian", "width": width})[1]
+    B = sympy.lambdify((theory.n_, theory.w, theory.r_), theory.GAUSSIAN_SINGULAR_BOUND, "mpmath")
+    resolved = S > 1e3 * n * S[0] * np.finfo(float).eps
+    bounds = np.array([float(B(n, sympy.nsimplify(width), r)) for r in range(n)])
+    assert np.all(S[resolved] <= bounds[resolved])
+    assert resolved.sum() >= 8
+
+
+def test_gaussian_bandwidth_bound_grows_slower_than_a_power():
+    """R(alpha q) less than doubles when log(alpha q) doubles (R(10^20) / R(10^10) = 32/24, ... 117/72 at 10^160),
+    where a power law (alpha q)^beta would multiply by 10^(k beta)."""
+    config = {"n": 10_000, "width": 0.2, "alpha": 1.0}
+    R = [theory.predict_gaussian_bandwidth_bound(theory.GAUSSIAN_SINGULAR_BOUND, {**config, "q": 10**k})
+         for k in (10, 20, 40, 80, 160)]
+    ratios = np.array(R[1:]) / np.array(R[:-1])
+    assert np.all(ratios > 1) and np.all(ratios < 2)

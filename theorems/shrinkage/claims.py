@@ -55,6 +55,56 @@ filter_exact = Claim(
 )
 
 
+# --- the mask past alpha s^2 = 1 ----------------------------------------------------------------------------
+
+def _overshoot_signs(predicted, measurement, config):
+    """The components judged (|m(s_i) - 1| above GD's round-off) and, for each, whether the measured
+    g_i - 1 has the predicted sign."""
+    o = np.asarray(predicted["overshoot"], dtype=np.float64)
+    g = np.asarray(measurement.value, dtype=np.float64)
+    judged = np.abs(o) > _threshold_tolerance(predicted, measurement, config)
+    agree = np.sign(g - 1.0) == np.sign(o)
+    return judged, agree
+
+
+def _sign_mismatches(predicted, measurement, config):
+    """The number of judged components whose fitted coefficient lies on the other side of the target's."""
+    if np.any(~np.isfinite(np.asarray(measurement.value, dtype=np.float64))):
+        return float("inf")
+    judged, agree = _overshoot_signs(predicted, measurement, config)
+    return float(np.sum(judged & ~agree))
+
+
+sign_alternation = Claim(
+    id="shrinkage.sign_alternation",
+    statement=(
+        "GD's mask m(s) = 1 - (1 - alpha s^2)^q is a shrinkage (0 <= m <= 1) only where alpha s^2 <= 1: for "
+        "1 < alpha s^2 < 2, still below the stability limit, m(s) - 1 = -(1 - alpha s^2)^q alternates in sign, so "
+        "the component's fitted coefficient exceeds the target's after an odd number of steps and stays below it "
+        "after an even number; below alpha s^2 = 1 it never exceeds it."),
+    source=(f"{SOURCE}: the mask m_gd(s; alpha, q) = 1 - (1 - alpha s^2)^q [summary] (sciencestack.ai TL;DR of "
+            "2504.18207); its reading as a shrinkage only for alpha s_max^2 <= 1 and the alternation for "
+            "1 < alpha s^2 < 2 are [derived] (the factor 1 - alpha s^2 lies in (-1, 0) there); the paper states "
+            "no such regime in the text that could be read"),
+    closed_form=".theory:MASK_OVERSHOOT",
+    symbols={"s": "singular value s_i of A", "alpha": "learning rate", "q": "number of GD steps"},
+    predict=".theory:predict_mask_overshoot",
+    measure=".experiments:measure_component_gains",
+    configurations=".configurations:alternation_batches",
+    assumptions=".configurations:alternation_assumptions",
+    agreement=Agreement(
+        error=_sign_mismatches,
+        tolerance=lambda predicted, measurement, config: 0.5,
+        reason=("A count of sign disagreements, an integer, so any tolerance below 1 demands that there be none "
+                "(0.5 is used so that error/tolerance can be drawn). Only components whose predicted |m(s_i) - 1| "
+                "exceeds GD's round-off for a unit target, 16 (q + 1) n eps_64 (as for filter_exact), are "
+                "judged: there GD's measured g_i - 1 is within that round-off of the prediction, so its sign is "
+                "the prediction's; below it the sign is not determined by float64 arithmetic."),
+        name="components whose fitted coefficient is on the wrong side of the target's"),
+    max_examples={"dev": 8, "ci": 8},
+)
+
+
 # --- claim 2: the bandwidth ------------------------------------------------------------------------------------
 # Both bandwidth claims are judged by a 95% confidence interval of the exponent measured from GD's crossing
 # steps (theorems.shrinkage.experiments._bandwidth_measurements builds it); the prediction must lie inside.
@@ -135,12 +185,16 @@ def _threshold_tolerance(predicted, measurement, config):
 threshold_kappa = Claim(
     id="shrinkage.threshold_kappa",
     statement=(
-        "The singular value kappa(eps) = sqrt(-log(eps) / (alpha q)) separates the components GD keeps from "
-        "those it shrinks: every component with s_i >= kappa (and alpha s_i^2 <= 1) has residual "
-        "1 - m(s_i) <= eps, and every component with s_i < kappa has 1 - m(s_i) > eps^(1/(1 - alpha kappa^2))."),
-    source=(f"{SOURCE}: kappa ~ sqrt(-log(eps)/(alpha q)) [summary] (sciencestack.ai TL;DR of 2504.18207); "
-            "the two-sided inequality is [derived] from (1 - x)^q <= e^(-x q) and "
-            "log(1 - x) >= -x / (1 - x) for 0 <= x < 1"),
+        "The singular value kappa(eps) = sqrt(-log(eps) / (alpha q)), the large-q form of the exact threshold "
+        "kappa_exact = sqrt((1 - eps^(1/q)) / alpha) (claim threshold_exact), separates the components GD keeps "
+        "from those it shrinks up to a band: every component with s_i >= kappa (and alpha s_i^2 <= 1) has "
+        "residual 1 - m(s_i) <= eps, and every component with s_i < kappa has 1 - m(s_i) > "
+        "eps^(1/(1 - alpha kappa^2))."),
+    source=(f"{SOURCE}: kappa ~ sqrt(-log(eps)/(alpha q)) [summary] (sciencestack.ai TL;DR of 2504.18207; the "
+            "paper's own statement of it could not be read); that it is the large-q expansion of the exact "
+            "threshold sqrt((1 - eps^(1/q))/alpha) is [derived] (eps^(1/q) = 1 + log(eps)/q + O(q^-2)); the "
+            "two-sided inequality is [derived] from (1 - x)^q <= e^(-x q) and log(1 - x) >= -x / (1 - x) for "
+            "0 <= x < 1"),
     closed_form=".theory:KAPPA",
     symbols={"epsilon": "residual level eps", "alpha": "learning rate", "q": "number of GD steps"},
     predict=".theory:predict_threshold_bounds",
@@ -155,6 +209,34 @@ threshold_kappa = Claim(
                 "products, errors adding up over q steps below the stability limit; as for filter_exact). The "
                 "bounds themselves are exact inequalities, so no statistical allowance is needed."),
         name="max violation of the kappa bounds by 1 - m_i"),
+)
+
+
+threshold_exact = Claim(
+    id="shrinkage.threshold_exact",
+    statement=(
+        "Among the components with alpha s_i^2 <= 1, GD's residual after q steps is 1 - m(s_i) <= eps exactly "
+        "when s_i >= kappa_exact(eps) = sqrt((1 - eps^(1/q)) / alpha): every component at or above it has "
+        "1 - m(s_i) <= eps and every component below it has 1 - m(s_i) > eps, at float64 round-off, for every "
+        "q >= 1."),
+    source=(f"{SOURCE}: the threshold as a singular value below which GD shrinks the components [summary] "
+            "(sciencestack.ai TL;DR of 2504.18207, in its log form kappa ~ sqrt(-log(eps)/(alpha q))); the exact "
+            "form sqrt((1 - eps^(1/q))/alpha) and the exact split are [derived] from the mask "
+            "m(s) = 1 - (1 - alpha s^2)^q, which decreases in 1 - alpha s^2 on [0, 1]"),
+    closed_form=".theory:KAPPA_EXACT",
+    symbols={"epsilon": "residual level eps", "alpha": "learning rate", "q": "number of GD steps"},
+    predict=".theory:predict_threshold_exact",
+    measure=".experiments:measure_component_residuals",
+    configurations=".configurations:threshold_batches",
+    assumptions=".configurations:gd_assumptions",
+    agreement=Agreement(
+        error=_threshold_error,
+        tolerance=_threshold_tolerance,
+        reason=("Largest violation of the exact split by GD's measured residuals (r_i - eps over the components "
+                "at or above kappa_exact, eps - r_i below it), against the round-off of GD's fitted values for a "
+                "unit target, 16 (q + 1) n eps_64 (as for filter_exact and threshold_kappa): the split is exact, "
+                "so only a component whose residual lies within round-off of eps may sit on the wrong side."),
+        name="max violation of the exact split by 1 - m_i"),
 )
 
 
@@ -314,5 +396,43 @@ sinc_cliff = Claim(
 )
 
 
-CLAIMS = (filter_exact, bandwidth_decay_law, bandwidth_sqrt_q, threshold_kappa, basis_step_exact,
-          basis_monotonic_dst, sinc_cliff)
+def _gaussian_bound_tolerance(predicted, measurement, config):
+    """R(alpha q) itself: the claim is the one-sided bound rho <= R."""
+    return float(np.asarray(predicted))
+
+
+gaussian_bandwidth = Claim(
+    id="shrinkage.gaussian_bandwidth",
+    statement=(
+        "For the Gaussian activation phi(z) = exp(-z^2 / (2 w^2)) the Jacobian's singular values decay faster "
+        "than any power, s_(r+1) <= B(r) = 2 K n (4 w)^(-r) / sqrt(r!) (K = 1.0865, Cramer's constant), so GD's "
+        "bandwidth is at most R(alpha q) = min{r : 2 alpha q B(r)^2 < 1}, which grows like "
+        "log(alpha q) / log log(alpha q): slower than any power of alpha q (the Gaussian symbol suggests "
+        "sqrt(log(alpha q)), reported, not judged), for every alpha s_max^2 <= 1, q >= 1, bias placement and n."),
+    source=(f"{SOURCE}: abstract [paper] ('we highlight the utility of non-monotonic activation functions "
+            "(sinc, Gaussian) as iteration-efficient surrogates for spectral bias'; 'GD regularization is shown "
+            "to be effective only with monotonic activation functions'); sinc and Gaussian give a flat spectrum "
+            "then a cliff [summary] (project notes); the bound on s_(r+1) (Chebyshev interpolation, Cramer's "
+            "inequality, Weyl) and the bandwidth bound (Bernoulli) are [derived], as is the sqrt(log(alpha q)) "
+            "estimate from the Gaussian Toeplitz symbol (a heuristic, reported only)"),
+    closed_form=".theory:GAUSSIAN_SINGULAR_BOUND",
+    symbols={"n": "grid size (number of inputs and of neurons)", "w": "width of the Gaussian activation",
+             "r": "number of components above the one bounded, s_(r+1) <= B(r)"},
+    predict=".theory:predict_gaussian_bandwidth_bound",
+    measure=".experiments:measure_gaussian_bandwidth",
+    configurations=".configurations:gaussian_batches",
+    assumptions=".configurations:gaussian_assumptions",
+    agreement=Agreement(
+        error=lambda predicted, measurement, config: float(np.asarray(measurement.value)),
+        tolerance=_gaussian_bound_tolerance,
+        reason=("The claim is a one-sided bound, rho(alpha, q) <= R(alpha q), both integers, so the tolerance is "
+                "R itself and no allowance is added: B(r) is a rigorous bound (no asymptotics), and GD's count "
+                "could differ from the exact one only for a component whose mask lies within round-off "
+                "(~q n eps_64) of 1/2, which has 2 alpha q s^2 >= 1 - O(q n eps_64) and so lies above B(R) by "
+                "the margin of the strict inequality that defines R."),
+        name="GD's bandwidth rho against the bound R(alpha q)"),
+)
+
+
+CLAIMS = (filter_exact, sign_alternation, bandwidth_decay_law, bandwidth_sqrt_q, threshold_kappa, threshold_exact,
+          basis_step_exact, basis_monotonic_dst, sinc_cliff, gaussian_bandwidth)

@@ -92,6 +92,38 @@ def filter_batches(profile: Profile) -> st.SearchStrategy:
     return batches(settings(profile), gd_runs, max_size=5)
 
 
+# --- the sign-alternating regime (claim sign_alternation) ----------------------------------------------------
+
+ALTERNATING_STEPS = (1, 40)
+"""q of the sign-alternating claim: the overshoot |1 - alpha s^2|^q stays above GD's round-off (16 (q + 1) n eps_64,
+7e-12 at q = 40, n = 48) for the top components only up to some tens of steps; beyond, no component is judged."""
+
+
+def alternation_runs(setting: Config) -> st.SearchStrategy:
+    """alpha s_max^2 in [0.9, 2.05] (past 1 into the alternating regime, a little past 2 to exercise the stability
+    assumption, a little below 1 to exercise the regime's) and a step count of either parity."""
+    return st.fixed_dictionaries({
+        "alpha_fraction": fractions(0.9, 2.05),
+        "q": st.integers(*ALTERNATING_STEPS),
+    }).map(derived("alpha", _alpha_from_fraction(setting)))
+
+
+def alternation_assumptions(config: Config) -> str | None:
+    """GD's 0 < alpha < 2/s_max^2, and alpha s_max^2 > 1: the top component in the alternating regime."""
+    reason = gd_assumptions(config)
+    if reason:
+        return reason
+    x = config["alpha"] * _s_max2(config)
+    if not x > 1:
+        return f"alpha s_max^2 = {x:.3g} <= 1: no component in the alternating regime"
+    return None
+
+
+def alternation_batches(profile: Profile) -> st.SearchStrategy:
+    """Batches of up to 5 GD runs (alpha s_max^2 near or past 1, q of either parity) on one Jacobian."""
+    return batches(settings(profile), alternation_runs, max_size=5)
+
+
 # --- the bandwidth (claims bandwidth_decay_law, bandwidth_sqrt_q) ---------------------------------------------
 
 def bandwidth_settings(profile: Profile) -> st.SearchStrategy:
@@ -216,6 +248,47 @@ def dst_batches(profile: Profile) -> st.SearchStrategy:
     return batches(dst_settings(profile), dst_runs, max_size=5)
 
 
+# --- the Gaussian activation (claim gaussian_bandwidth) --------------------------------------------------------
+
+GAUSSIAN_GRID_SIZES = {"dev": (32, 48, 64), "thorough": (32, 48, 64, 96, 128)}
+GAUSSIAN_WIDTHS = (0.125, 0.2, 0.25)
+GAUSSIAN_MAX_LOG10_STEPS = 6
+
+
+def gaussian_settings(profile: Profile) -> st.SearchStrategy:
+    return st.fixed_dictionaries({"n": st.sampled_from(GAUSSIAN_GRID_SIZES[profile.scale])})
+
+
+def gaussian_members(setting: Config) -> st.SearchStrategy:
+    """A Gaussian Jacobian (width, any placement), alpha s_max^2 up to 1.1 (past 1 to exercise the assumption)
+    and q log-uniform in 1 .. 10^6 (the residual map's powers make large q cheap)."""
+    return st.fixed_dictionaries({
+        "bias": st.sampled_from(nx.BIAS_PLACEMENTS),
+        "bias_seed": seeds(),
+        "activation": st.just("gaussian"),
+        "width": st.sampled_from(GAUSSIAN_WIDTHS),
+        "alpha_fraction": fractions(0.05, 1.1),
+        "q": st.integers(0, 50 * GAUSSIAN_MAX_LOG10_STEPS).map(lambda t: int(round(10 ** (t / 50)))),
+    }).map(derived("alpha", _alpha_from_fraction(setting)))
+
+
+def gaussian_assumptions(config: Config) -> str | None:
+    """The Gaussian activation, inputs in [0, 1] (the grid), and 0 < alpha s_max^2 <= 1 (Bernoulli's bound
+    m <= q alpha s^2 needs 0 <= alpha s^2 <= 1)."""
+    if config["activation"] != "gaussian":
+        return f"activation {config['activation']} is not the Gaussian"
+    if config["q"] < 1:
+        return f"q = {config['q']} < 1 step"
+    x = config["alpha"] * _s_max2(config)
+    if not 0 < x <= 1:
+        return f"alpha s_max^2 = {x:.3g} is outside (0, 1]"
+    return None
+
+
+def gaussian_batches(profile: Profile) -> st.SearchStrategy:
+    return batches(gaussian_settings(profile), gaussian_members, max_size=5)
+
+
 # --- non-monotonic activations (claim sinc_cliff) -------------------------------------------------------------
 
 def sinc_settings(profile: Profile) -> st.SearchStrategy:
@@ -264,17 +337,20 @@ def _union(*groups) -> tuple:
 KEYS = {
     "n": Key(int, "grid size n, also the number of neurons",
              choices=_union(*GRID_SIZES.values(), *BANDWIDTH_GRID_SIZES.values(), *STEP_GRID_SIZES.values(),
-                            *SINC_GRID_SIZES.values())),
+                            *SINC_GRID_SIZES.values(), *GAUSSIAN_GRID_SIZES.values())),
     "bias": Key(str, "placement of the biases b_j (numerics.shrinkage.biases)", choices=nx.BIAS_PLACEMENTS),
     "bias_seed": Key(int, "seed of the jittered bias placement", low=0, high=SEED_MAX),
     "activation": Key(str, "activation phi (monotonic: step, relu, sigmoid, softplus)", choices=nx.ACTIVATIONS),
     "width": Key(float, "scale w of the smooth activations, phi(z / w)",
-                 choices=_union(WIDTHS, BANDWIDTH_WIDTHS, SINC_WIDTHS, (0.1,))),
+                 choices=_union(WIDTHS, BANDWIDTH_WIDTHS, SINC_WIDTHS, GAUSSIAN_WIDTHS, (0.1,))),
     "alpha": Key(float, "learning rate alpha: a fraction of the Jacobian's 2/s_max^2 (in [0.02, 1.15], not "
                         "stored) or alpha_fraction / s_max^2 where alpha_fraction is stored",
                  low=0.0, derived_from=("n", "bias", "bias_seed", "activation", "width", "alpha_fraction")),
-    "alpha_fraction": Key(float, "alpha s_max^2, the learning rate relative to the spectrum", low=0.01, high=1.1),
-    "q": Key(int, "number q of gradient-descent steps", low=1, high=400),
+    "alpha_fraction": Key(float, "alpha s_max^2, the learning rate relative to the spectrum (up to 1.1 for the "
+                                 "bandwidth and sinc claims, up to 2.05 for sign_alternation)", low=0.01, high=2.05),
+    "q": Key(int, "number q of gradient-descent steps (up to 400 where GD runs step by step; up to 10^6 for "
+                  "gaussian_bandwidth, which powers the one-step residual map)", low=1,
+             high=10**GAUSSIAN_MAX_LOG10_STEPS),
     "eps": Key(float, "residual level eps of the threshold kappa(eps)", choices=EPSILONS),
     "frequency": Key(int, "frequency k of the target sin(2 pi k x)", low=0, high=8),
     "noise": Key(float, "standard deviation of the target's Gaussian noise", choices=NOISES),

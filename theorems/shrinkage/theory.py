@@ -44,6 +44,27 @@ def predict_filtered_fit(closed_form: sympy.Expr, config: Config) -> np.ndarray:
     return U @ (mask * (U.T @ targets(config)))
 
 
+MASK_OVERSHOOT = -(1 - alpha * s**2) ** q
+"""m(s) - 1 = -(1 - alpha s^2)^q: how far GD's mask on s lies above 1 (the component's fitted coefficient over the
+target's, minus 1).
+
+Derivation [derived]: from :data:`SHRINKAGE_FILTER`.  For 0 <= alpha s^2 <= 1 the factor 1 - alpha s^2 lies in
+[0, 1], so m(s) - 1 <= 0 and m(s) in [0, 1], increasing in q: the mask is a shrinkage.  For 1 < alpha s^2 < 2
+(allowed below GD's stability limit 2/s_max^2) the factor lies in (-1, 0) and its q-th power alternates in sign:
+m(s) - 1 = |1 - alpha s^2|^q > 0 on odd q (the fitted coefficient overshoots the target's) and
+-|1 - alpha s^2|^q < 0 on even q, the overshoot shrinking geometrically.  So the mask reads as a shrinkage only
+for alpha s_max^2 <= 1."""
+
+
+def predict_mask_overshoot(closed_form: sympy.Expr, config: Config) -> dict:
+    """m(s_i) - 1 of the closed form at each singular value s_i, and alpha s_i^2."""
+    S = jacobian_svd(config)[1]
+    f = sympy.lambdify((s, alpha, q), closed_form, "numpy")
+    a = float(config["alpha"])
+    return {"overshoot": np.broadcast_to(np.asarray(f(S, a, int(config["q"])), dtype=np.float64), S.shape),
+            "alpha_s2": a * S**2}
+
+
 # --- claim 2: the bandwidth ------------------------------------------------------------------------------------
 
 BANDWIDTH_DECAY_LAW = (alpha * q) ** (1 / (2 * p))
@@ -102,8 +123,9 @@ KAPPA = sympy.sqrt(-sympy.log(eps) / (alpha * q))
 
 Derivation [derived]: with x = alpha s^2 in [0, 1), 1 - m(s) = (1 - x)^q <= e^(-x q), which is at most eps
 when s >= kappa; and log(1 - x) >= -x / (1 - x) gives (1 - x)^q >= e^(-x q / (1 - x)), which for
-s < kappa (so x < alpha kappa^2 < 1) exceeds eps^(1 / (1 - alpha kappa^2)).  The form of kappa is the paper's
-[summary]."""
+s < kappa (so x < alpha kappa^2 < 1) exceeds eps^(1 / (1 - alpha kappa^2)).  The form of kappa is the
+summary's [summary]; it is the large-q form of the exact threshold :data:`KAPPA_EXACT` [derived], which is why
+it needs the second, weaker bound below it."""
 
 
 def predict_threshold_bounds(closed_form: sympy.Expr, config: Config) -> dict:
@@ -124,6 +146,45 @@ def predict_threshold_bounds(closed_form: sympy.Expr, config: Config) -> dict:
     return {"kappa": kappa,
             "upper": np.where(kept, e, np.nan),
             "lower": np.where(shrunk, lower, np.nan)}
+
+
+KAPPA_EXACT = sympy.sqrt((1 - eps ** (1 / q)) / alpha)
+"""kappa_exact(eps) = sqrt((1 - eps^(1/q)) / alpha), the singular value at which GD's residual 1 - m(s) is eps.
+
+Derivation [derived]: for 0 <= alpha s^2 <= 1 the residual 1 - m(s) = (1 - alpha s^2)^q decreases strictly in s,
+and (1 - alpha s^2)^q <= eps exactly when 1 - alpha s^2 <= eps^(1/q), i.e. s >= kappa_exact.  So among the
+components with alpha s_i^2 <= 1, 1 - m(s_i) <= eps exactly when s_i >= kappa_exact: an exact split, with no
+band of uncertain components (compare :data:`KAPPA`).  Large q: eps^(1/q) = exp(log(eps) / q)
+= 1 + log(eps) / q + O(q^-2), so alpha kappa_exact^2 = -log(eps) / q - log(eps)^2 / (2 q^2) + O(q^-3) and
+kappa_exact = kappa (1 + log(eps) / (4 q) + O(q^-2)) with kappa = sqrt(-log(eps) / (alpha q)) the log form:
+kappa_exact < kappa for every q, their ratio tending to 1 as q grows (:func:`kappa_expansion` gives the
+expansion in SymPy)."""
+
+
+def kappa_expansion(order: int = 2) -> sympy.Expr:
+    """alpha kappa_exact^2 as a series in 1/q to ``order`` terms (SymPy), for the check that its leading term is
+    alpha kappa^2 = -log(eps) / q."""
+    u = sympy.symbols("u", positive=True)  # u = 1/q
+    expr = (1 - eps**u)
+    return sympy.series(expr, u, 0, order + 1).removeO().subs(u, 1 / q)
+
+
+def predict_threshold_exact(closed_form: sympy.Expr, config: Config) -> dict:
+    """Per component, what the exact threshold says of the residual 1 - m(s_i).
+
+    kept (s_i >= kappa_exact, alpha s_i^2 <= 1):  1 - m(s_i) <= eps
+    shrunk (s_i < kappa_exact):                  1 - m(s_i) >  eps   (the bound is eps itself: exact)
+    Components with alpha s_i^2 > 1 get no bound (NaN): the claim is stated where the mask is a shrinkage.
+    """
+    kappa = float(sympy.lambdify((eps, alpha, q), closed_form, "numpy")(
+        float(config["eps"]), float(config["alpha"]), int(config["q"])))
+    S = jacobian_svd(config)[1]
+    a, e = float(config["alpha"]), float(config["eps"])
+    kept = (S >= kappa) & (a * S**2 <= 1)
+    shrunk = S < kappa
+    return {"kappa": kappa,
+            "upper": np.where(kept, e, np.nan),
+            "lower": np.where(shrunk, e, np.nan)}
 
 
 # --- claim 4: the basis ----------------------------------------------------------------------------------------
@@ -199,6 +260,45 @@ def sinc_tau(config: Config) -> float:
     """tau(alpha, q) = (1 - 2^(-1/q)) / (alpha (n w)^2): GD's mask reaches 1/2 where (s / (n w))^2 = tau."""
     nw = config["n"] * config["width"]
     return float(-np.expm1(-np.log(2.0) / config["q"]) / (config["alpha"] * nw**2))
+
+
+r_ = sympy.symbols("r", nonnegative=True, integer=True)
+
+CRAMER_K = sympy.Rational(10865, 10000)
+"""K = 1.0865 >= 1.086435..., Cramer's constant: |H_r(x)| e^(-x^2/2) <= K 2^(r/2) sqrt(r!) for the physicists'
+Hermite polynomials (Abramowitz & Stegun 22.14.17), i.e. |He_r(z)| e^(-z^2/4) <= K sqrt(r!) for the
+probabilists' (He_r(z) = 2^(-r/2) H_r(z / sqrt 2))."""
+
+GAUSSIAN_SINGULAR_BOUND = 2 * CRAMER_K * n_ * (4 * w) ** (-r_) / sympy.sqrt(sympy.factorial(r_))
+"""B(r) = 2 K n (4 w)^(-r) / sqrt(r!): a bound on the (r + 1)-th singular value of the Gaussian activation's
+Jacobian, s_(r+1) <= B(r), for any biases and any n inputs in [0, 1].
+
+Derivation [derived]: the activation is phi(z) = exp(-z^2 / (2 w^2)) (``numerics.shrinkage.activation``), and
+column j of A samples f_j(x) = phi(x - b_j) at the inputs.  Interpolate each f_j in x at the r Chebyshev points
+of [0, 1]: the interpolant B_r has rank <= r (its columns lie in the span of the r Lagrange polynomials), and
+the interpolation error is at most max |f_j^(r)| / r! * 2 (1/4)^r (the node polynomial of r Chebyshev points on
+an interval of length 1 has sup 2 (1/4)^r).  With z = (x - b_j)/w, f_j^(r)(x) = (-1)^r w^(-r) He_r(z) e^(-z^2/2)
+and |He_r(z)| e^(-z^2/2) <= |He_r(z)| e^(-z^2/4) <= K sqrt(r!) (:data:`CRAMER_K`), so every entry of A - B_r is at
+most 2 K (4 w)^(-r) / sqrt(r!), and s_(r+1)(A) <= ||A - B_r||_2 <= ||A - B_r||_F <= n times that (Weyl).
+The bound decays faster than any power of r (and than any exponential), as the Gaussian's spectrum does."""
+
+def predict_gaussian_bandwidth_bound(closed_form: sympy.Expr, config: Config) -> float:
+    """R(alpha q) = min{r >= 0 : 2 alpha q B(r)^2 < 1} (at most n), B the closed form: a bound on GD's bandwidth.
+
+    Derivation [derived]: for 0 <= x = alpha s^2 <= 1, Bernoulli's (1 - x)^q >= 1 - q x gives m(s) <= q alpha s^2,
+    so a component with 2 q alpha s^2 < 1 has m < 1/2 and is not active.  If 2 alpha q B(r)^2 < 1 then
+    s_(r+1), s_(r+2), ... <= B(r) are all inactive, and rho(alpha, q) <= r.  As B(r) falls like
+    exp(-(r/2) log r + r log(1/(4w))), R grows like log(alpha q) / log log(alpha q): slower than any power of
+    alpha q, against (alpha q)^(1/(2p)) for a spectrum s_k ~ k^(-p) (claim bandwidth_decay_law).
+    """
+    n = int(config["n"])
+    bound = sympy.lambdify((n_, w, r_), closed_form, "mpmath")
+    aq = float(config["alpha"]) * int(config["q"])
+    for r in range(n + 1):
+        b = float(bound(n, sympy.nsimplify(config["width"]), r))
+        if 2.0 * aq * b * b < 1.0:
+            return float(r)
+    return float(n)
 
 
 TOEPLITZ_OFFSET = {"grid": 0.5, "shifted": 0.25}
