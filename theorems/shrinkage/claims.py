@@ -1,5 +1,10 @@
 """The claims of the shrinkage family, in the paper's order, each with its agreement metric and tolerance.
 
+Provenance, in every claim's ``source``: [paper] marks the paper's own words, which here are its abstract (as the
+summary page of 2504.18207 reproduces it; no section or equation of the full text could be read); [summary] marks
+what comes from the sciencestack.ai summary of 2504.18207 (its TL;DR and key findings) or from the project's notes
+on the paper; [derived] marks what this suite works out (the derivations are in :mod:`theorems.shrinkage.theory`).
+
 A claim's heavy parts are named by reference (``".theory:SHRINKAGE_FILTER"`` is ``SHRINKAGE_FILTER`` of
 :mod:`theorems.shrinkage.theory`) and imported when the claim is run, so that importing this module, and
 listing the claims, imports neither JAX, SymPy, Hypothesis nor SciPy.  The tolerances are derived, never tuned;
@@ -41,9 +46,11 @@ filter_exact = Claim(
         "q steps of gradient descent from w = 0 on (1/2)||A w - y||^2 with learning rate alpha give the "
         "fitted values A w_q = sum_i m(s_i) (u_i^T y) u_i with m(s) = 1 - (1 - alpha s^2)^q: GD is a "
         "shrinkage operator that masks the singular values of the Jacobian."),
-    source=(f"{SOURCE}: abstract ('GD can be reinterpreted as a shrinkage operator that masks the singular "
-            "values of a neural network's Jacobian'); the mask m_gd(s; alpha, q) = 1 - (1 - alpha s^2)^q "
-            "[summary] (sciencestack.ai TL;DR of 2504.18207); exact identity [derived] from the SVD of A"),
+    source=(f"{SOURCE}: abstract [paper] ('We then demonstrate how gradient descent (GD) can be reinterpreted as "
+            "a shrinkage operator that masks the singular values of a neural network's Jacobian'); the mask "
+            "m_gd(s; alpha, q) = 1 - (1 - alpha s^2)^q [summary] (sciencestack.ai TL;DR of 2504.18207; the "
+            "paper's equation for it could not be read); the exact identity for q steps from w = 0 is [derived] "
+            "from the SVD of A"),
     closed_form=".theory:SHRINKAGE_FILTER",
     symbols={"s": "singular value s_i of A", "alpha": "learning rate", "q": "number of GD steps"},
     predict=".theory:predict_filtered_fit",
@@ -115,8 +122,10 @@ bandwidth_decay_law = Claim(
         "The bandwidth rho(alpha, q) = #{i : m(s_i) >= 1/2} of q GD steps grows as (alpha q)^(1/(2p)) when the "
         "Jacobian's singular values decay as s_k ~ k^(-p): the exponent of rho in alpha q is 1/(2p), with p "
         "measured from the spectrum (step: p = 1, ReLU: p = 2, smooth monotonic: the local p of the fitted range)."),
-    source=(f"{SOURCE}; bandwidth as the number of active components (abstract); the law in terms of p is "
-            "[derived] from the mask m(s) = 1 - (1 - alpha s^2)^q"),
+    source=(f"{SOURCE}: abstract [paper] ('An explicit relationship is proposed between the choice of GD "
+            "hyperparameters (learning rate & number of iterations) and bandwidth (the number of active "
+            "components)'); the mask m(s) = 1 - (1 - alpha s^2)^q [summary] (sciencestack.ai TL;DR); 'active' "
+            "read as m(s_i) >= 1/2 and the law (alpha q)^(1/(2p)) for s_k ~ k^(-p) are [derived] from the mask"),
     closed_form=".theory:BANDWIDTH_DECAY_LAW",
     symbols={"alpha": "learning rate", "q": "number of GD steps",
              "p": "decay exponent of the singular values, s_k ~ (k - 1/2)^(-p), fitted on k = 2..n/8"},
@@ -141,7 +150,7 @@ bandwidth_sqrt_q = Claim(
     statement=(
         "The bandwidth (number of active components) of GD grows as rho ~ sqrt(q) in the number of iterations "
         "q, for the monotonic activations on which GD's regularisation is effective."),
-    source=(f"{SOURCE}: abstract ('an explicit relationship is proposed between the choice of GD "
+    source=(f"{SOURCE}: abstract [paper] ('an explicit relationship is proposed between the choice of GD "
             "hyperparameters (learning rate & number of iterations) and bandwidth (the number of active "
             "components)'); the form rho ~ sqrt(q) [summary] (sciencestack.ai TL;DR of 2504.18207; the "
             "paper's own text and the activation it states it for could not be read)"),
@@ -278,8 +287,10 @@ basis_step_exact = Claim(
         "lower-triangular matrix; its singular values are s_k = 1/(2 sin((2k-1) pi/(2(2n+1)))) and its left "
         "singular vectors (the principal components of the fitted values) are the discrete sine transform "
         "vectors u_k(i) = 2/sqrt(2n+1) sin((2k-1) i pi/(2n+1)), exactly."),
-    source=(f"{SOURCE}: monotonic activations' principal components follow a DST basis [summary]; the closed "
-            "form for the step is [derived] from (L L^T)^(-1) = tridiag(-1, 2, -1) with last entry 1"),
+    source=(f"{SOURCE}: 'monotonic activations' principal components adhere to a discrete sine transform (DST) "
+            "frequency basis' [summary] (sciencestack.ai key findings of 2504.18207); the step's Jacobian as the "
+            "all-ones lower-triangular matrix and the closed form of its SVD (DST type VII) are [derived] from "
+            "(L L^T)^(-1) = tridiag(-1, 2, -1) with last entry 1"),
     closed_form=".theory:STEP_SVD",
     symbols={"n": "grid size", "k": "component index, 1..n", "i": "grid point index, 1..n"},
     predict=".theory:predict_step_svd",
@@ -315,7 +326,8 @@ basis_monotonic_dst = Claim(
         "|<d_j, u_k>|, d_j(i) = 2/sqrt(2n+1) sin((2j-1) i pi/(2n+1)), at its own frequency j = k; the overlap "
         "|<d_k, u_k>| is reported per component (1 for the step; below 1 for ReLU and softplus)."),
     source=(f"{SOURCE}: 'monotonic activations' principal components adhere to a discrete sine transform (DST) "
-            "frequency basis' [summary]; the frequency-matching reading and the DST type VII (exact for the "
+            "frequency basis' [summary] (sciencestack.ai key findings of 2504.18207); the frequency-matching "
+            "reading and the DST type VII (exact for the "
             "step, claim basis_step_exact) are [derived]"),
     closed_form=".theory:DST_VECTOR",
     symbols={"n": "grid size", "k": "frequency index j of the basis vector", "i": "grid point index"},
@@ -426,10 +438,11 @@ gaussian_bandwidth = Claim(
         error=lambda predicted, measurement, config: float(np.asarray(measurement.value)),
         tolerance=_gaussian_bound_tolerance,
         reason=("The claim is a one-sided bound, rho(alpha, q) <= R(alpha q), both integers, so the tolerance is "
-                "R itself and no allowance is added: B(r) is a rigorous bound (no asymptotics), and GD's count "
-                "could differ from the exact one only for a component whose mask lies within round-off "
-                "(~q n eps_64) of 1/2, which has 2 alpha q s^2 >= 1 - O(q n eps_64) and so lies above B(R) by "
-                "the margin of the strict inequality that defines R."),
+                "R itself and no allowance is added: B(r) is a rigorous bound (no asymptotics). GD's count could "
+                "differ from the exact one only for a component whose mask lies within round-off of 1/2, i.e. "
+                "with 2 alpha q s^2 >= 1 - O(q n eps_64); it could be counted past R only if 2 alpha q B(R)^2 were "
+                "within that round-off of 1, and the measured spectrum lies far below B (R is 1.7 to 6 times rho "
+                "on the ci search)."),
         name="GD's bandwidth rho against the bound R(alpha q)"),
 )
 
