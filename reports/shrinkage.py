@@ -145,8 +145,8 @@ def sinc_cliff(records, ax):
         tau = r["series"]["tau"]
         below, above = r["series"]["band"]
         ys.append(float(r["measured"]) * wd)
-        ax.errorbar([tau], [float(r["predicted"]) * wd], yerr=[[below * wd], [max(above, 0.0) * wd]], fmt="none", capsize=2,
-                    alpha=0.3, color="black")
+        ax.errorbar([tau], [float(r["predicted"]) * wd], yerr=[[below * wd], [max(above, 0.0) * wd]], fmt="none",
+                    capsize=2, alpha=0.3, color="black")
         ax.errorbar([tau], [ys[-1]], yerr=None,
                     fmt="o" if r["status"] == "pass" else "x", ms=4, capsize=2, alpha=0.6,
                     color="tab:blue" if r["status"] == "pass" else "tab:red")

@@ -255,7 +255,7 @@ def test_gaussian_bandwidth_bound_grows_slower_than_a_power():
     """R(alpha q) less than doubles when log(alpha q) doubles (R(10^20) / R(10^10) = 32/24, ... 117/72 at 10^160),
     where a power law (alpha q)^beta would multiply by 10^(k beta)."""
     config = {"n": 10_000, "width": 0.2, "alpha": 1.0}
-    R = [theory.predict_gaussian_bandwidth_bound(theory.GAUSSIAN_SINGULAR_BOUND, {**config, "q": 10**k})
+    R = [theory.predict_gaussian_bandwidth_bound(theory.GAUSSIAN_SINGULAR_BOUND, {**config, "q_powered": 10**k})
          for k in (10, 20, 40, 80, 160)]
     ratios = np.array(R[1:]) / np.array(R[:-1])
     assert np.all(ratios > 1) and np.all(ratios < 2)

@@ -36,6 +36,7 @@ declares them with their domains):
     alpha_fraction
                  alpha s_max^2, where alpha was drawn relative to the spectrum (past 1 for sign_alternation)
     q            number of gradient-descent steps
+    q_powered    number of gradient-descent steps of gaussian_bandwidth (up to 10^6: it powers GD's one-step map)
     eps          residual level of the threshold kappa(eps)
     frequency, noise, target_seed
                  the target y_i = sin(2 pi k x_i) + noise * N(0, 1)
@@ -44,6 +45,9 @@ The package, one topic a module (the model to copy when adding a theorem family)
 
     claims.py          the claims in the paper's order, with their agreement metrics and tolerances;
                        imports neither JAX, SymPy, Hypothesis nor SciPy (heavy fields are references)
+    claims_nonmonotonic.py
+                       the claims on non-monotonic activations (sinc, Gaussian), listed in claims.CLAIMS
+    source.py          the paper, as the claims' sources name it
     theory.py          the SymPy closed forms, their derivations, and the ``predict_*`` functions
     network.py         the network of the setting: its Jacobian A, the SVD of A, the targets y
     configurations.py  the Hypothesis strategies, the assumption predicates and ``KEYS``

@@ -227,7 +227,7 @@ def measure_gaussian_bandwidth(configs, keys) -> list[Measurement]:
     mu = np.asarray(nx.one_step_residual_spectra(A, a))
     out = []
     for config, mu_c, a_c in zip(configs, mu, a):
-        q = int(config["q"])
+        q = int(config["q_powered"])
         with np.errstate(divide="ignore"):
             active = (mu_c <= 0) | (q * np.log(np.where(mu_c > 0, mu_c, 1.0)) <= np.log(0.5))
         rho = float(np.sum(active))

@@ -283,7 +283,8 @@ most 2 K (4 w)^(-r) / sqrt(r!), and s_(r+1)(A) <= ||A - B_r||_2 <= ||A - B_r||_F
 The bound decays faster than any power of r (and than any exponential), as the Gaussian's spectrum does."""
 
 def predict_gaussian_bandwidth_bound(closed_form: sympy.Expr, config: Config) -> float:
-    """R(alpha q) = min{r >= 0 : 2 alpha q B(r)^2 < 1} (at most n), B the closed form: a bound on GD's bandwidth.
+    """R(alpha q) = min{r >= 0 : 2 alpha q B(r)^2 < 1} (at most n), B the closed form: a bound on GD's bandwidth
+    after q = ``config["q_powered"]`` steps.
 
     Derivation [derived]: for 0 <= x = alpha s^2 <= 1, Bernoulli's (1 - x)^q >= 1 - q x gives m(s) <= q alpha s^2,
     so a component with 2 q alpha s^2 < 1 has m < 1/2 and is not active.  If 2 alpha q B(r)^2 < 1 then
@@ -293,7 +294,7 @@ def predict_gaussian_bandwidth_bound(closed_form: sympy.Expr, config: Config) ->
     """
     n = int(config["n"])
     bound = sympy.lambdify((n_, w, r_), closed_form, "mpmath")
-    aq = float(config["alpha"]) * int(config["q"])
+    aq = float(config["alpha"]) * int(config["q_powered"])
     for r in range(n + 1):
         b = float(bound(n, sympy.nsimplify(config["width"]), r))
         if 2.0 * aq * b * b < 1.0:
