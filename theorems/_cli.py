@@ -1,4 +1,5 @@
-"""``python -m theorems`` (or ``gd-theory-checks``): list, describe, verify, report, check, compare, baseline."""
+"""``python -m theorems`` (or ``gd-theory-checks``): list, describe, verify, report, check, compare, baseline,
+calibrate."""
 
 from __future__ import annotations
 
@@ -134,6 +135,25 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("baseline", type=Path, help="reports/baseline.txt, or a results.json")
     c.add_argument("results", type=Path, help="a results.json")
 
+    cal = sub.add_parser("calibrate", help="run claims over many seeds and bound their false-alarm rates")
+    cal.add_argument("selection", nargs="+", metavar="CLAIM_OR_FAMILY", help="claim ids or family names")
+    cal.add_argument("--seeds", type=_positive_int, default=300, help="independent seeds per claim (default: "
+                     "%(default)s, which bounds a rate without false alarms below 1%% at 95%% confidence)")
+    cal.add_argument("--first-seed", type=_seed, default=0, help="the first seed (default: %(default)s)")
+    cal.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="default: %(default)s")
+    cal.add_argument("--examples", type=_examples, default=None, help="Hypothesis examples per run (default: the "
+                     "profile's; the table then measures the profile's own runs)")
+    cal.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: one per core)")
+    cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="a Dask scheduler's address (tcp://host:8786) to run on an existing cluster")
+    cal.add_argument("--engine", choices=("auto", "dask", "process"), default="auto",
+                     help="dask (Dask distributed, pip install 'gd-theory-checks[distributed]'), process (the "
+                          "standard library's process pool on this machine), auto: dask when installed")
+    cal.add_argument("--baseline", type=Path, default=Path("reports/baseline.txt"),
+                     help="expected verdicts: only claims expected to hold are calibrated (default: %(default)s)")
+    cal.add_argument("--out", type=Path, default=Path("reports/calibration.csv"),
+                     help="the table; rows of the same claim and profile are replaced (default: %(default)s)")
+
     b = sub.add_parser("baseline", help="record the verdicts of a results file as the expected ones")
     b.add_argument("results", type=Path, help="a results.json (a ci-profile run, seed 0)")
     b.add_argument("--out", type=Path, default=Path("reports/baseline.txt"),
@@ -174,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _interruptible():
             commands = {"list": _list, "describe": _describe, "verify": _verify, "report": _report, "check": _check,
-                        "compare": _compare, "baseline": _baseline}
+                        "compare": _compare, "baseline": _baseline, "calibrate": _calibrate}
             return commands[args.command](args)
     except (UsageError, _registry.UnknownClaimError, _results.ResultsFileError) as exc:
         msg = exc.args[0] if exc.args else str(exc)
@@ -207,6 +227,29 @@ def _describe(args) -> int:
     from theorems._describe import describe
 
     print(describe(_registry.get(args.claim)))
+    return EXIT_OK
+
+
+def _calibrate(args) -> int:
+    from theorems import _calibrate, _parallel
+
+    ids = [c.id for c in _registry.select(args.selection)]
+    try:
+        _calibrate.expected_holds(ids, args.baseline)
+    except _calibrate.CalibrationError as exc:
+        raise UsageError(str(exc)) from None
+    if args.out.is_dir():
+        raise UsageError(f"--out {args.out} is a directory; give a file to write")
+    _writable_folder(args.out.parent)
+    workers = args.workers or _parallel.default_jobs()
+    try:
+        rows = _calibrate.calibrate(ids, args.profile, args.seeds, first_seed=args.first_seed, examples=args.examples,
+                                    workers=workers, scheduler=args.scheduler, engine=args.engine,
+                                    progress=_calibrate.log)
+    except _calibrate.CalibrationError as exc:
+        raise UsageError(str(exc)) from None
+    _calibrate.write(args.out, _calibrate.merge(args.out, rows))
+    print(_calibrate.table(rows), end="")
     return EXIT_OK
 
 
