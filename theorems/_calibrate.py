@@ -143,6 +143,7 @@ def calibrate(claim_ids: Sequence[str], profile: str, seeds: int, *, first_seed:
                                "or use --engine process")
     if scheduler and engine != "dask":
         raise CalibrationError("--scheduler needs the dask engine")
+    at = commit()   # the code the runs import
     tasks = [(c, profile, first_seed + s, examples) for c in claim_ids for s in range(seeds)]
     runs = _dask_map(tasks, workers, scheduler) if engine == "dask" else _process_map(tasks, workers)
     verdicts: dict[str, Counter] = {c: Counter() for c in claim_ids}
@@ -152,7 +153,6 @@ def calibrate(claim_ids: Sequence[str], profile: str, seeds: int, *, first_seed:
         wall[claim_id] += seconds
         if progress is not None:
             progress(f"[{done}/{len(tasks)}] {claim_id}: {verdict} ({seconds:.1f} s)")
-    at = commit()
     rows = []
     for claim_id in claim_ids:
         alarms = sum(n for v, n in verdicts[claim_id].items() if v != "holds")
