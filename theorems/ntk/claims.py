@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from theorems import _budget
 from theorems._agreement import FLOAT64_EPS, inside_interval, max_abs_error
 from theorems._claim import Agreement, Claim, Config, Measurement
 
@@ -61,9 +62,12 @@ DAMPED_REASON = (
     "The theorem's own bound (damped deviations, discrete time): |<r_t,phi_k> - (1 - eta mu_k)^t <r_0,phi_k>| "
     "<= sum_{s<t} |1 - eta mu_k|^{t-1-s} (eta ||(T - T^n_{K_s}) r_s|| + ||rho_s||), rho_s the GD step's "
     "second-order remainder. The norms are measured in L^2 on M fresh uniform points; T r_s = T f_s - "
-    "sum_j A_j mu_j phi_j with T f_s by the quadrature (1/M) sum_j K(z, z_j) f_s(z_j), to whose norm 3 of its "
+    "sum_j A_j mu_j phi_j with T f_s by the quadrature (1/M) sum_j K(z, z_j) f_s(z_j), to whose norm z of its "
     "Monte-Carlo standard errors are added; <r_t, phi_k> = <f_t, phi_k> - A_k is integrated on 4096 fresh "
-    "points and 3 standard errors of it (at t and at 0) are added (3 sigma, CLT). The error is the largest "
+    "points and z standard errors of it (at t and at 0) are added (CLT), z = "
+    f"{_budget.worst_z(('ntk.learning_rates', 'ntk.cao_experiment', 'ntk.nonuniform_data')):.2f}: the claim's "
+    "share of the run's false-alarm budget, Bonferroni over the estimates a run judges (theorems/_budget.py). "
+    "The error is the largest "
     "ratio of the deviation to this bound over degrees and recorded steps; the claim holds when it is <= 1.")
 
 DAMPED_AGREEMENT = Agreement(name="max_{k,t} |deviation| / damped-deviations bound", error=bound_error,
@@ -228,8 +232,11 @@ gram_spectrum = Claim(
     assumptions=".configurations:gram_assumptions",
     agreement=inside_interval(
         "t-interval of the least-squares slope of log(error) on log(size), over the grid of sizes and independent "
-        "repetitions (data and weights redrawn each repetition), at level 1 - 0.05/40 (dev, ci) or 1 - 0.05/250 "
-        "(thorough): Bonferroni over the configurations a run draws, so the run has a 95% family-wise level."),
+        "repetitions (data and weights redrawn each repetition), at level "
+        f"1 - {1 - _budget.level('ntk.gram_spectrum', 'dev'):.2g} (dev, ci) or "
+        f"1 - {1 - _budget.level('ntk.gram_spectrum', 'thorough'):.2g} (thorough): the claim's share "
+        f"({100 * _budget.share('ntk.gram_spectrum'):.3f}%) of the run's false-alarm budget, Bonferroni over the "
+        "configurations a run judges (theorems/_budget.py)."),
     max_examples={"dev": 7, "ci": 7},
 )
 

@@ -23,6 +23,7 @@ import sympy
 
 from numerics import ntk as nx
 from numerics import sphere
+from theorems import _budget
 from theorems._cache import cached
 from theorems._claim import Config, Measurement
 from theorems._stats import slope_interval
@@ -34,6 +35,11 @@ PROJECTION_POINTS = 4096
 
 RECORDED = 41
 """Number of GD steps (evenly spaced, first and last included) at which the projections are recorded."""
+
+Z_MC = _budget.worst_z(("ntk.learning_rates", "ntk.cao_experiment", "ntk.nonuniform_data"))
+"""Standard errors of each Monte Carlo estimate in the damped-deviations bound (5.97): the training claims'
+share of the run's false-alarm budget, Bonferroni over the estimates a run judges (theorems/_budget.py,
+TESTS_PER_RUN; the largest over the three claims and the profiles)."""
 
 
 # --- data, learning rate, target harmonics ---------------------------------------------------------------
@@ -85,13 +91,13 @@ def harmonics(config: Config, points, poles) -> np.ndarray:
 # --- per-degree residual projections within the damped-deviations bound ---------------------------------------
 
 def damped_deviation_bound(mu_k: float, eta_: float, dev, se_T, se_c, c0_se) -> np.ndarray:
-    """B(t) = sum_{s<t} |1 - eta mu|^{t-1-s} eta (D_s + 3 se_T,s) + 3 se_c(t) + 3 |1 - eta mu|^t se_c(0)."""
+    """B(t) = sum_{s<t} |1 - eta mu|^{t-1-s} eta (D_s + z se_T,s) + z se_c(t) + z |1 - eta mu|^t se_c(0), z = Z_MC."""
     q = abs(1.0 - eta_ * mu_k)
     B = np.zeros(len(dev) + 1)
     for s_ in range(len(dev)):
-        B[s_ + 1] = q * B[s_] + eta_ * (dev[s_] + 3.0 * se_T[s_])
+        B[s_ + 1] = q * B[s_] + eta_ * (dev[s_] + Z_MC * se_T[s_])
     tt = np.arange(len(dev) + 1)
-    return B + 3.0 * np.asarray(se_c) + 3.0 * q**tt * c0_se
+    return B + Z_MC * np.asarray(se_c) + Z_MC * q**tt * c0_se
 
 
 def measure_learning_rates(configs, keys) -> list[Measurement]:

@@ -16,6 +16,7 @@ from scipy import integrate
 
 from numerics import ntk as nx
 from numerics import sphere
+from theorems import _budget
 from theorems._claim import Config, Measurement
 from theorems._stats import least_squares, slope_interval
 from theorems.ntk.configurations import GRAM_GRID
@@ -105,10 +106,11 @@ def population_top(dim: int, bias: int) -> np.ndarray:
     return np.sort(vals)[::-1]
 
 
-GRAM_LEVEL = {"dev": 1 - 0.05 / 40, "thorough": 1 - 0.05 / 250}
-"""Confidence level of each slope interval: Bonferroni over the at most 40 configurations a dev/ci run draws
-(7 examples of at most 4, 28, with room to spare), 250 on thorough (60 of at most 4), so that a
-run has a 95% family-wise level."""
+GRAM_LEVEL = {scale: _budget.level("ntk.gram_spectrum", scale) for scale in _budget.SCALES}
+"""Confidence level of each slope interval: the claim's share of the run's false-alarm budget
+(theorems/_budget.py), Bonferroni over the at most 47 configurations a dev/ci run judges (7 examples of at most
+4, and 19 more when a second search is needed), 259 on thorough (60 of at most 4, and 19): 1 - 1.1e-4 and
+1 - 1.9e-5."""
 
 
 def measure_gram_rate(configs, keys) -> list[Measurement]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from theorems import _budget
+
 SOURCE = ("Jin & Montufar (2023), Implicit Bias of Gradient Descent for Mean Squared Error Regression "
           "with Two-Layer Wide Neural Networks, JMLR 24")
 
@@ -78,28 +80,39 @@ MAX_STEPS = {"dev": 3_000, "thorough": 10_000, "xl": 10_000}
 cost (NOTES.md: the steps the ci baseline needed)."""
 RESIDUAL_TOL = 1e-5
 """Training stops when max_j |f(x_j) - y_j| <= RESIDUAL_TOL max_j |y_j|."""
-FAMILY_LEVEL = 0.99
+SLOPE_CLAIMS = ("splines.spline_rate", "splines.spline_rate_bound", "splines.polyharmonic_rate",
+                "splines.output_layer_only", "splines.sgd_rate", "splines.trajectory_network",
+                "splines.trajectory_width_rate")
+"""The claims judged by a fitted exponent's interval at level :func:`ci_level` (one level for all: they have
+equal shares of the run's false-alarm budget, theorems/_budget.py)."""
+FAMILY_LEVEL = 1.0 - _budget.share("splines.spline_rate")
+"""A true exponent falls outside some configuration's interval in at most 1 - FAMILY_LEVEL of a claim's runs."""
 JUDGED_PER_RUN = {"dev": 25, "thorough": 50, "xl": 16}
 """At most this many configurations does one search of a rate claim judge: 6 batches of 4 on dev and ci, at most
 12 batches of 4 on thorough, 4 batches of 4 on xl (a test checks every rate claim's max_examples against it).  A
-second search runs only when the first judged fewer than Profile.min_in_scope (20; 12 on xl), so a run judges fewer
-than K + 20 in all (K + 12 on xl), and in the runs that need it the family-wise error is below
-(1 - FAMILY_LEVEL) (K + 20) / K ((K + 12) / K on xl)."""
+second search runs only when the first judged fewer than Profile.min_in_scope (20; 12 on xl), so a run judges at
+most K + 19 in all (K + 11 on xl)."""
+XL_MIN_IN_SCOPE = 12
+"""``Profile.min_in_scope`` of the xl profile (theorems/_claim.py)."""
 
 
 def ci_level(scale: str) -> float:
-    """The level of each configuration's slope interval: Bonferroni over the configurations a claim judges in
-    a run, so that a true exponent falls outside some configuration's interval in at most 1 - FAMILY_LEVEL of
-    runs (0.9996 on dev and ci, 0.9998 on thorough, 0.99937 on xl)."""
-    return 1.0 - (1.0 - FAMILY_LEVEL) / JUDGED_PER_RUN[scale]
+    """The level of each configuration's slope interval: Bonferroni over the K + 19 configurations a claim judges
+    in a run at most, so that a true exponent falls outside some configuration's interval in at most
+    1 - FAMILY_LEVEL of runs (theorems/_budget.py: 1 - 1.0e-5 on dev and ci, 1 - 6.6e-6 on thorough; on xl, a
+    profile for accelerators the budget's table does not count, the same share over K + 11)."""
+    if scale == "xl":
+        return _budget.interval_level("splines.spline_rate", JUDGED_PER_RUN["xl"] + XL_MIN_IN_SCOPE - 1)
+    return _budget.level("splines.spline_rate", scale)
 
 
 CI_LEVEL = ci_level("dev")
-LEVELS_TEXT = (f"{100 * ci_level('dev'):.2f}% on dev and ci, {100 * ci_level('thorough'):.2f}% on thorough, "
-               f"{100 * ci_level('xl'):.2f}% on xl: Bonferroni over the at most {JUDGED_PER_RUN['dev']} (dev, ci), "
-               f"{JUDGED_PER_RUN['thorough']} (thorough) or {JUDGED_PER_RUN['xl']} (xl) configurations a claim "
-               f"judges in a run, so that a true exponent falls outside some "
-               f"configuration's interval in at most {100 * (1 - FAMILY_LEVEL):.0f}% of runs")
+LEVELS_TEXT = (f"1 - {1 - ci_level('dev'):.2g} on dev and ci, 1 - {1 - ci_level('thorough'):.2g} on thorough: "
+               f"Bonferroni over the at most {JUDGED_PER_RUN['dev'] + 19} (dev, ci) or "
+               f"{JUDGED_PER_RUN['thorough'] + 19} (thorough) configurations a claim judges in a run, so that a "
+               f"true exponent falls outside some configuration's interval in at most "
+               f"{100 * (1 - FAMILY_LEVEL):.3f}% of runs, the claim's share of the run's false-alarm budget "
+               f"(theorems/_budget.py)")
 
 RATE_REASON = (
     "The exponent is the OLS slope of log(sup error) on log(n) over every (width, seed) run of a configuration "

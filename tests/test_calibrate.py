@@ -1,0 +1,175 @@
+"""The false-alarm budget (theorems/_budget.py) and its measurement (theorems/_calibrate.py, ``calibrate``).
+
+Cost in the fast tier: about 20 s, most of it two calibrations of shrinkage.filter_exact, one seed each, in a
+process pool and on a local Dask cluster (the latter skipped when Dask is not installed)."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import math
+
+import pytest
+
+import theorems
+from theorems import _budget, _calibrate, _cli
+from theorems._claim import PROFILES
+
+CHEAP = "shrinkage.filter_exact"
+
+
+# --- the budget -------------------------------------------------------------------------------------------
+
+def test_the_shares_of_the_statistical_claims_sum_to_at_most_the_run_budget():
+    assert _budget.RUN_BUDGET == 0.01
+    assert _budget.budget_spent() <= _budget.RUN_BUDGET * (1 + 1e-12)
+    assert set(_budget.SHARES) == set(_budget.STATISTICAL_CLAIMS) == set(_budget.TESTS_PER_RUN)
+    for claim_id in _budget.STATISTICAL_CLAIMS:
+        theorems.get(claim_id)   # every claim named exists
+        for scale in _budget.SCALES:
+            tests = _budget.TESTS_PER_RUN[claim_id][scale]
+            # Bonferroni within the claim: the tests' miss chances add up to the claim's share exactly
+            assert tests * (1 - _budget.level(claim_id, scale)) == pytest.approx(_budget.share(claim_id), rel=1e-6)
+            tail = math.erfc(_budget.z(claim_id, scale) / math.sqrt(2))
+            assert tests * tail == pytest.approx(_budget.share(claim_id), rel=1e-6)
+    assert _budget.share("shrinkage.filter_exact") == 0.0
+
+
+def test_the_budget_counts_with_the_profiles_and_the_families_sizes():
+    """The counts in TESTS_PER_RUN are written from the families' sizes: they must agree."""
+    from theorems.ntk import configurations as ntk_conf
+    from theorems.ntk import dynamics
+    from theorems.splines import constants
+
+    for profile in PROFILES.values():
+        assert profile.min_in_scope == _budget.MIN_IN_SCOPE
+        assert profile.max_examples == _budget.EXAMPLES[profile.scale]
+    assert dynamics.RECORDED == _budget.RECORDED and ntk_conf.BATCH == 4
+    dev_steps = max(ntk_conf.LR_SIZES["dev"]["steps"] + ntk_conf.CAO_SIZES["dev"]["steps"])
+    assert _budget.TESTS_PER_RUN["ntk.learning_rates"]["dev"] == (5 * 4 + 19) * (3 * 41 + dev_steps)
+    assert _budget.TESTS_PER_RUN["ntk.learning_rates"]["thorough"] == (
+        (60 * 4 + 19) * (3 * 41 + max(ntk_conf.LR_SIZES["thorough"]["steps"])))
+    assert _budget.TESTS_PER_RUN["ntk.cao_experiment"]["thorough"] == (
+        (60 * 4 + 19) * (3 * 41 + max(ntk_conf.CAO_SIZES["thorough"]["steps"])))
+    for claim_id in ("ntk.learning_rates", "ntk.cao_experiment", "ntk.nonuniform_data", "ntk.gram_spectrum",
+                     "splines.curvature_density"):
+        claim = theorems.get(claim_id)
+        for profile in PROFILES.values():
+            per_config = _budget.TESTS_PER_RUN[claim_id][profile.scale] // (claim.examples_for(profile) * 4 + 19)
+            assert per_config * (claim.examples_for(profile) * 4 + 19) == \
+                _budget.TESTS_PER_RUN[claim_id][profile.scale], (claim_id, profile.name)
+    assert _budget.TESTS_PER_RUN["splines.curvature_density"]["dev"] == (8 * 4 + 19) * constants.ZETA_POINTS
+    for claim_id in constants.SLOPE_CLAIMS:
+        assert claim_id in _budget.STATISTICAL_CLAIMS
+        assert _budget.share(claim_id) == _budget.share("splines.spline_rate")
+        for scale in _budget.SCALES:
+            assert _budget.TESTS_PER_RUN[claim_id][scale] == constants.JUDGED_PER_RUN[scale] + 19
+
+
+def test_the_families_read_their_levels_from_the_budget():
+    from theorems.ntk import dynamics, experiments
+    from theorems.splines import claims_limits, constants
+
+    for scale in _budget.SCALES:
+        assert experiments.GRAM_LEVEL[scale] == _budget.level("ntk.gram_spectrum", scale)
+        assert constants.ci_level(scale) == _budget.level("splines.spline_rate", scale)
+    assert dynamics.Z_MC == max(_budget.z(c, s) for c in ("ntk.learning_rates", "ntk.cao_experiment",
+                                                          "ntk.nonuniform_data") for s in _budget.SCALES)
+    assert claims_limits.ZETA_Z == max(_budget.z("splines.curvature_density", s) for s in _budget.SCALES)
+    # the bound is linear in z: doubling every standard error adds Z_MC times the old terms again
+    import numpy as np
+    dev, seT, sec = np.ones(4), np.full(4, 0.1), np.full(5, 0.01)
+    b0 = dynamics.damped_deviation_bound(0.5, 0.2, dev, 0 * seT, 0 * sec, 0.0)
+    b1 = dynamics.damped_deviation_bound(0.5, 0.2, dev, seT, sec, 0.01)
+    b2 = dynamics.damped_deviation_bound(0.5, 0.2, dev, 2 * seT, 2 * sec, 0.02)
+    np.testing.assert_allclose(b2 - b1, b1 - b0)
+    assert (b1 - b0)[0] == pytest.approx(dynamics.Z_MC * 0.02)
+
+
+# --- the measurement ---------------------------------------------------------------------------------------
+
+def test_clopper_pearson_upper_bound():
+    assert _calibrate.upper_bound(0, 300) == pytest.approx(1 - 0.05 ** (1 / 300))
+    assert _calibrate.upper_bound(0, 300) < 0.01 < _calibrate.upper_bound(0, 298)
+    assert _calibrate.upper_bound(5, 5) == 1.0
+    # x = 1 of N: the p with P(Bin(N, p) <= 1) = 0.05
+    p = _calibrate.upper_bound(1, 50)
+    assert (1 - p) ** 50 + 50 * p * (1 - p) ** 49 == pytest.approx(0.05, rel=1e-6)
+    bounds = [_calibrate.upper_bound(x, 100) for x in range(0, 101, 10)]
+    assert bounds == sorted(bounds)
+    with pytest.raises(ValueError):
+        _calibrate.upper_bound(3, 2)
+
+
+def test_every_verdict_but_holds_counts_as_a_false_alarm(monkeypatch):
+    runs = [("a.x", "holds", 1.0), ("a.x", "falsified", 1.0), ("a.x", "error", 2.0), ("a.y", "holds", 1.0),
+            ("a.y", "holds", 1.0), ("a.y", "holds", 1.0), ("a.x", "out_of_scope", 1.0)]
+    seen = {}
+
+    def fake(tasks, workers):
+        seen["tasks"] = list(tasks)
+        return iter(runs)
+
+    monkeypatch.setattr(_calibrate, "_process_map", fake)
+    rows = _calibrate.calibrate(["a.x", "a.y"], "ci", 3, first_seed=7, engine="process")
+    assert [t[2] for t in seen["tasks"]] == [7, 8, 9, 7, 8, 9]
+    x, y = rows
+    assert (x["false_alarms"], y["false_alarms"]) == (3, 0)
+    assert x["verdicts"] == "error:1 falsified:1 holds:1 out_of_scope:1"
+    assert float(y["upper_bound"]) == pytest.approx(1 - 0.05 ** (1 / 3), abs=1e-4)
+
+
+def _check_rows(rows, seeds):
+    (row,) = rows
+    assert row["claim"] == CHEAP and row["profile"] == "ci" and row["seeds"] == seeds
+    assert row["false_alarms"] == 0 and row["verdicts"] == f"holds:{seeds}"
+    assert float(row["upper_bound"]) == pytest.approx(_calibrate.upper_bound(0, seeds), abs=1e-4)
+
+
+def test_the_process_pool_runs_a_claim_over_seeds():
+    _check_rows(_calibrate.calibrate([CHEAP], "ci", 1, first_seed=11, workers=1, engine="process"), 1)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+                    reason="Dask distributed not installed (pip install 'gd-theory-checks[distributed]')")
+def test_a_local_dask_cluster_runs_a_claim_over_seeds():
+    _check_rows(_calibrate.calibrate([CHEAP], "ci", 1, first_seed=11, workers=1, engine="dask"), 1)
+
+
+def test_the_table_replaces_the_rows_of_the_claims_calibrated_again(tmp_path):
+    path = tmp_path / "calibration.csv"
+    row = dict.fromkeys(_calibrate.COLUMNS, "")
+    _calibrate.write(path, [{**row, "claim": "a.x", "profile": "ci", "seeds": "3"},
+                            {**row, "claim": "a.y", "profile": "ci", "seeds": "3"}])
+    merged = _calibrate.merge(path, [{**row, "claim": "a.x", "profile": "ci", "seeds": "300"}])
+    _calibrate.write(path, merged)
+    with path.open(newline="") as f:
+        got = list(csv.DictReader(f))
+    assert [(r["claim"], r["seeds"]) for r in got] == [("a.x", "300"), ("a.y", "3")]
+    assert list(got[0]) == list(_calibrate.COLUMNS)
+
+
+def test_calibrate_refuses_bad_input_before_running(tmp_path, capsys, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("ran")
+
+    monkeypatch.setattr(_calibrate, "_process_map", never)
+    monkeypatch.setattr(_calibrate, "_dask_map", never)
+    out = ["--out", str(tmp_path / "c.csv")]
+    cases = [
+        (["shrinkage.bandwidth_sqrt_q"], "expected to be falsified"),
+        (["no.such_claim"], "no.such_claim"),
+        ([CHEAP, "--out", str(tmp_path)], "is a directory"),
+    ]
+    for argv, message in cases:
+        assert _cli.main(["calibrate", *argv, *out[:0 if "--out" in argv else 2]]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, err
+    monkeypatch.setattr(_calibrate, "dask_available", lambda: False)
+    assert _cli.main(["calibrate", CHEAP, "--engine", "dask", *out]) == 2
+    assert "Dask distributed is not installed" in capsys.readouterr().err
+    assert _cli.main(["calibrate", CHEAP, "--engine", "process", "--scheduler", "tcp://x:1", *out]) == 2
+    assert "--scheduler" in capsys.readouterr().err
+    assert not (tmp_path / "c.csv").exists()
+    with pytest.raises(SystemExit):
+        _cli.main(["calibrate", CHEAP, "--seeds", "0"])

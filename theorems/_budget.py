@@ -1,0 +1,153 @@
+"""The false-alarm budget of a run: how often a run may report some true claim not holding.
+
+A run of every claim reports a *false alarm* when a claim that is true (and expected to hold) comes out
+otherwise.  Exact identities and rigorous bounds judged at round-off (filter_exact, spectrum_circle,
+damped_deviations_identity, natural_spline, trajectory_smoothing, ...) cannot give one: their tolerances are
+bounds, not probabilities.  Nor can the claims whose experiment is a deterministic function of the
+configuration (``ntk.decay_law``: Gauss quadrature of the Funk-Hecke integral; ``shrinkage.bandwidth_decay_law``:
+the SVD of a fixed Jacobian): their intervals are least-squares widths on deterministic residuals, and a
+configuration agrees on every seed or on none, so whether one of their configurations fails is a question of
+the domain, answered by ``calibrate`` (each seed draws other configurations), not by a level.  The claims
+below are judged by a random measurement: their tolerances are confidence statements, and each gets a share
+of the run's budget
+
+    P(some true claim reported falsified in a run) <= sum_c P(claim c does) <= sum_c share_c = RUN_BUDGET
+
+(the union bound, Bonferroni across claims).  Within a claim the share is split again, Bonferroni over the
+random tests one run judges (a configuration's slope interval, a Monte Carlo estimate at a point): a test
+gets level 1 - share_c / tests_c (:func:`interval_level`, :func:`z_quantile`).  A run judges at most
+``max_examples x batch`` configurations in its first search, and searches again only while fewer than
+``Profile.min_in_scope`` (20) have been judged, so at most ``max_examples x batch + 19`` in all
+(:func:`judged_per_run`); a failure's shrinking comes after the alarm and adds none.
+
+Why Bonferroni and not Holm across claims: Holm's step-down equals Bonferroni at its first step, so when every
+claim is true (the event a false alarm bounds) it rejects exactly when Bonferroni does; it only gains power
+once some other claim has already failed, and it would make a claim's verdict depend on which other claims the
+run selected and how they came out (``verify CLAIM`` and a full run would judge the same measurement
+differently).  Bonferroni keeps every verdict a function of the claim's own measurement.  Replication adds a
+margin this count does not use: a rate claim with a ``replicate`` reports a disagreement only when an
+independent replicate disagrees too, so its false-alarm chance per configuration is the square of the level's
+miss rate (theorems/_runner.py, ``_replicate_failures``).
+
+This module imports nothing but the standard library (the command line's ``list`` reads its levels and must
+stay fast); the families' sizes it counts with are checked against the families in tests/test_calibrate.py.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+RUN_BUDGET = 0.01
+"""At most this fraction of default runs (every claim, one seed) reports some true claim falsified."""
+
+STATISTICAL_CLAIMS = (
+    "ntk.learning_rates",          # Monte Carlo standard errors in the damped-deviations bound (ntk/dynamics.py)
+    "ntk.gram_spectrum",           # Student-t interval of a fitted slope per configuration (ntk/experiments.py)
+    "ntk.cao_experiment",          # as learning_rates
+    "ntk.nonuniform_data",         # as learning_rates
+    "splines.curvature_density",   # Monte Carlo standard errors of the histogram estimate (claims_limits.py)
+    "splines.spline_rate",         # Student-t interval of a fitted exponent (constants.ci_level)
+    "splines.spline_rate_bound",
+    "splines.polyharmonic_rate",
+    "splines.output_layer_only",
+    "splines.sgd_rate",
+    "splines.trajectory_network",
+    "splines.trajectory_width_rate",
+)
+"""The claims judged by a random measurement against a confidence statement."""
+
+GRAM_SHARE = RUN_BUDGET / 2
+"""``ntk.gram_spectrum`` fits each slope to 16 points (4 sizes x 4 repetitions, 14 degrees of freedom), so its
+Student-t quantile grows fastest as its level tightens (t_{14} at 1 - 1.8e-5 is 6.3, at 1 - 1.1e-4 5.3): with an
+equal twelfth of the budget its interval is wide enough to admit a 1/n rate, the planted wrong exponent -1, in
+every configuration of its planted batch; half the budget keeps it caught.  Every other claim is judged by a
+normal quantile or a t with 22 degrees of freedom, which grows only like sqrt(2 log(tests / share)): a smaller
+share costs them little (z 5.30 -> 5.40 for the training claims on dev)."""
+
+SHARES = {claim: (GRAM_SHARE if claim == "ntk.gram_spectrum" else (RUN_BUDGET - GRAM_SHARE) /
+                  (len(STATISTICAL_CLAIMS) - 1)) for claim in STATISTICAL_CLAIMS}
+"""Each statistical claim's share of RUN_BUDGET (weighted Bonferroni): half for ntk.gram_spectrum (GRAM_SHARE),
+the other half in equal parts (0.045% each) for the other eleven."""
+
+MIN_IN_SCOPE = 20
+"""``Profile.min_in_scope`` of every profile (theorems/_claim.py; a test checks they agree)."""
+
+
+SCALES = ("dev", "thorough")
+"""The profiles' scales: ``dev`` (the dev and ci profiles) and ``thorough``."""
+
+EXAMPLES = {"dev": 8, "thorough": 60}
+"""``Profile.max_examples`` of each scale: a claim's Hypothesis examples unless it sets its own."""
+
+RECORDED = 41
+"""Steps at which the ntk training claims compare the projections with their bound (ntk/dynamics.RECORDED)."""
+
+
+def share(claim_id: str) -> float:
+    """The claim's share of the run's budget (0 for a claim that is not judged by a random measurement)."""
+    return SHARES.get(claim_id, 0.0)
+
+
+def judged_per_run(max_examples: int, batch: int) -> int:
+    """The most configurations one run of a claim judges: a first search of ``max_examples`` batches of at most
+    ``batch``, then more searches only while fewer than MIN_IN_SCOPE have been judged."""
+    return max_examples * batch + MIN_IN_SCOPE - 1
+
+
+def interval_level(claim_id: str, tests: int) -> float:
+    """The confidence level of each of ``tests`` intervals a run of the claim judges: 1 - share / tests."""
+    return 1.0 - share(claim_id) / tests
+
+
+def z_quantile(claim_id: str, tests: int) -> float:
+    """The normal quantile z with P(|N(0, 1)| > z) = share / tests: the multiple of a standard error that each of
+    ``tests`` asymptotically normal estimates a run judges may be off by."""
+    return NormalDist().inv_cdf(1.0 - share(claim_id) / (2.0 * tests))
+
+
+def _training(steps: dict[str, int]) -> dict[str, int]:
+    """An ntk training claim (batches of 4, its own 5 examples on dev and ci): per configuration, the projection
+    of the residual on each of its 3 target harmonics at each of the RECORDED steps (its Monte Carlo error
+    enters the bound through 3 standard errors at t and at 0), and the norm of (T - T^n_{K_s}) r_s at every
+    step s < T (its quadrature error enters through its standard errors)."""
+    examples = {"dev": 5, "thorough": EXAMPLES["thorough"]}
+    return {s: judged_per_run(examples[s], 4) * (3 * RECORDED + steps[s]) for s in SCALES}
+
+
+_RATE = {"dev": 25, "thorough": 50}
+"""A splines rate claim judges at most this many configurations in its first search (theorems/splines/
+constants.JUDGED_PER_RUN: 6 batches of 4 on dev and ci, at most 12 batches of 4 on thorough)."""
+
+TESTS_PER_RUN: dict[str, dict[str, int]] = {
+    # one slope interval per configuration; 7 examples of at most 4 on dev and ci
+    "ntk.gram_spectrum": {"dev": judged_per_run(7, 4), "thorough": judged_per_run(EXAMPLES["thorough"], 4)},
+    # T = 64 steps on dev; 400 (learning_rates, nonuniform_data) and 600 (cao_experiment) on thorough
+    "ntk.learning_rates": _training({"dev": 64, "thorough": 400}),
+    "ntk.cao_experiment": _training({"dev": 64, "thorough": 600}),
+    "ntk.nonuniform_data": _training({"dev": 64, "thorough": 400}),
+    # ZETA_POINTS = 8 histogram estimates per configuration, batches of at most 4
+    "splines.curvature_density": {s: judged_per_run(EXAMPLES[s], 4) * 8 for s in SCALES},
+    **{c: {s: _RATE[s] + MIN_IN_SCOPE - 1 for s in SCALES} for c in STATISTICAL_CLAIMS if c.startswith("splines.")
+       and c != "splines.curvature_density"},
+}
+"""The random tests one run of each statistical claim judges, at most, per scale."""
+
+
+def level(claim_id: str, scale: str) -> float:
+    """The level of each confidence interval the claim judges on the scale: 1 - share / tests."""
+    return interval_level(claim_id, TESTS_PER_RUN[claim_id][scale])
+
+
+def z(claim_id: str, scale: str) -> float:
+    """The multiple of a standard error each asymptotically normal estimate of the claim may be off by."""
+    return z_quantile(claim_id, TESTS_PER_RUN[claim_id][scale])
+
+
+def worst_z(claim_ids) -> float:
+    """The largest :func:`z` over the claims and scales: for an allowance computed where neither is known."""
+    return max(z(c, s) for c in claim_ids for s in SCALES)
+
+
+def budget_spent() -> float:
+    """The union bound on the false-alarm rate of a run of every claim: the sum of the shares."""
+    return sum(SHARES.values())
