@@ -1,6 +1,7 @@
 """Sessions: ``nox -s verify`` runs the claims, ``nox -s cli -- ARGS`` any command of the command line (``nox -s cli
 -- describe splines.spline_rate``), ``nox -s tests`` the fast test tier, ``nox -s tests_slow`` the slow one,
-``nox -s bench`` the benchmarks, ``nox -s baseline`` re-records the expected verdicts."""
+``nox -s bench`` the benchmarks, ``nox -s baseline`` re-records the expected verdicts, ``nox -s calibrate -- CLAIM
+... --seeds N`` measures false-alarm rates over many seeds on Dask distributed."""
 
 import nox
 
@@ -63,3 +64,12 @@ def baseline(session: nox.Session) -> None:
                 "--no-report", env=ENV)
     session.run("python", "-m", "theorems", "baseline", "reports/_baseline_run/results.json", "--out", BASELINE,
                 env=ENV)
+
+
+@nox.session
+def calibrate(session: nox.Session) -> None:
+    """Run claims over many seeds and write their false-alarm rates to reports/calibration.csv, on a local Dask
+    cluster (one worker per core; --workers N, or --scheduler ADDRESS for a running cluster): ``nox -s calibrate
+    -- shrinkage.filter_exact --seeds 300``."""
+    session.install(".[distributed]")
+    session.run("python", "-m", "theorems", "calibrate", *(session.posargs or ["--help"]), env=ENV)

@@ -97,7 +97,7 @@ def _dask_map(tasks: Sequence[tuple], workers: int, scheduler: str | None) -> It
     if scheduler:
         client, cluster = Client(scheduler), None
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
         client = Client(cluster)
     try:
         futures = [client.submit(one_run, *task, pure=False) for task in tasks]

@@ -75,7 +75,8 @@ examples:
   python -m theorems verify shrinkage --profile ci --seed 0 --out reports/shrinkage
   python -m theorems verify --baseline reports/baseline.txt --jobs 2
   python -m theorems check shrinkage.filter_exact --config '{"n": 16, "q": 10}' --seed 0
-  python -m theorems compare reports/baseline.txt reports/latest/results.json"""
+  python -m theorems compare reports/baseline.txt reports/latest/results.json
+  python -m theorems calibrate shrinkage.filter_exact --seeds 300 --workers 1"""
 
 
 def _parser() -> argparse.ArgumentParser:
