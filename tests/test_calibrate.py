@@ -66,6 +66,18 @@ def test_the_budget_counts_with_the_profiles_and_the_families_sizes():
             assert _budget.TESTS_PER_RUN[claim_id][scale] == constants.JUDGED_PER_RUN[scale] + 19
 
 
+def test_the_replicated_claims_are_those_that_replicate_and_keep_their_power():
+    for claim_id in _budget.STATISTICAL_CLAIMS:
+        assert (theorems.get(claim_id).replicate is not None) == (claim_id in _budget.REPLICATED), claim_id
+    for claim_id in _budget.REPLICATED:
+        for scale in _budget.SCALES:
+            a = 1 - _budget.replicated_level(claim_id, scale)
+            assert _budget.TESTS_PER_RUN[claim_id][scale] * a**2 == pytest.approx(_budget.share(claim_id))
+            assert _budget.replicated_level(claim_id, scale) < _budget.level(claim_id, scale)
+    with pytest.raises(ValueError):
+        _budget.replicated_level("ntk.gram_spectrum", "dev")
+
+
 def test_the_families_read_their_levels_from_the_budget():
     from theorems.ntk import dynamics, experiments
     from theorems.splines import claims_limits, constants
@@ -73,6 +85,7 @@ def test_the_families_read_their_levels_from_the_budget():
     for scale in _budget.SCALES:
         assert experiments.GRAM_LEVEL[scale] == _budget.level("ntk.gram_spectrum", scale)
         assert constants.ci_level(scale) == _budget.level("splines.spline_rate", scale)
+        assert constants.replicated_ci_level(scale) == _budget.replicated_level("splines.spline_rate", scale)
     assert dynamics.Z_MC == max(_budget.z(c, s) for c in ("ntk.learning_rates", "ntk.cao_experiment",
                                                           "ntk.nonuniform_data") for s in _budget.SCALES)
     assert claims_limits.ZETA_Z == max(_budget.z("splines.curvature_density", s) for s in _budget.SCALES)

@@ -20,7 +20,7 @@ from theorems._claim import Config, Measurement
 from theorems._stats import line
 from theorems.splines.constants import (CI_LEVEL, MAX_STEPS, OUTPUT_ONLY_SEEDS, OUTPUT_ONLY_STEPS, OUTPUT_ONLY_TOL,
                                         RESIDUAL_TOL, SEEDS, SEEDS_2D, SGD_SEEDS, SGD_STEPS, WIDTHS, WIDTHS_2D,
-                                        ci_level)
+                                        ci_level, replicated_ci_level)
 from theorems.splines.limits import problem_1d, problem_2d
 
 SWEEPS = "splines.sweeps"
@@ -151,7 +151,7 @@ class RateExperiment:
         out = []
         for i, (c, p) in enumerate(zip(configs, problems)):
             # runs that do not reach the tolerance are left out of the fit (see sweep_scope)
-            fit = fit_power_law(widths, errs[i], level=ci_level(scale), mask=converged[i])
+            fit = fit_power_law(widths, errs[i], level=replicated_ci_level(scale), mask=converged[i])
             idx = p["plot_idx"]
             series = {
                 "widths": list(widths), "errors": errs[i].tolist(), "steps": steps[i].tolist(),
