@@ -115,8 +115,15 @@ def _mask(bias):
     return {"a": 1.0, "W": 1.0, "b": bias}
 
 
+def _forward_product(params, X):
+    """:func:`forward` written with a matrix product: the same function, for the gradient, whose reverse pass
+    is then one product X^T G rather than one sum over the points per input coordinate."""
+    m = params["a"].shape[0]
+    return jax.nn.relu(X @ params["W"].T + params["b"]) @ params["a"] / jnp.sqrt(m)
+
+
 def loss(params, X, y):
-    return 0.5 * jnp.mean((forward(params, X) - y) ** 2)
+    return 0.5 * jnp.mean((_forward_product(params, X) - y) ** 2)
 
 
 def gd_step(params, X, y, eta, bias):
