@@ -128,6 +128,16 @@ summary's [summary]; it is the large-q form of the exact threshold :data:`KAPPA_
 it needs the second, weaker bound below it."""
 
 
+def _threshold_split(closed_form: sympy.Expr, config: Config):
+    """The threshold kappa a closed form gives for the configuration, with alpha, eps and the components it keeps
+    (s_i >= kappa, where alpha s_i^2 <= 1) and shrinks (s_i < kappa)."""
+    kappa = float(sympy.lambdify((eps, alpha, q), closed_form, "numpy")(
+        float(config["eps"]), float(config["alpha"]), int(config["q"])))
+    S = jacobian_svd(config)[1]
+    a, e = float(config["alpha"]), float(config["eps"])
+    return kappa, a, e, (S >= kappa) & (a * S**2 <= 1), S < kappa
+
+
 def predict_threshold_bounds(closed_form: sympy.Expr, config: Config) -> dict:
     """Per component, the bound on the residual 1 - m(s_i) that the threshold kappa implies.
 
@@ -135,12 +145,7 @@ def predict_threshold_bounds(closed_form: sympy.Expr, config: Config) -> dict:
     shrunk (s_i < kappa):                  1 - m(s_i) >  eps^(1 / (1 - alpha kappa^2))
     Components with alpha s_i^2 > 1 (possible between 1/s_max^2 and 2/s_max^2) get no bound (NaN).
     """
-    kappa = float(sympy.lambdify((eps, alpha, q), closed_form, "numpy")(
-        float(config["eps"]), float(config["alpha"]), int(config["q"])))
-    S = jacobian_svd(config)[1]
-    a, e = float(config["alpha"]), float(config["eps"])
-    kept = (S >= kappa) & (a * S**2 <= 1)
-    shrunk = S < kappa
+    kappa, a, e, kept, shrunk = _threshold_split(closed_form, config)
     ak2 = a * kappa**2
     lower = e ** (1.0 / (1.0 - ak2)) if ak2 < 1 else 0.0
     return {"kappa": kappa,
@@ -176,12 +181,7 @@ def predict_threshold_exact(closed_form: sympy.Expr, config: Config) -> dict:
     shrunk (s_i < kappa_exact):                  1 - m(s_i) >  eps   (the bound is eps itself: exact)
     Components with alpha s_i^2 > 1 get no bound (NaN): the claim is stated where the mask is a shrinkage.
     """
-    kappa = float(sympy.lambdify((eps, alpha, q), closed_form, "numpy")(
-        float(config["eps"]), float(config["alpha"]), int(config["q"])))
-    S = jacobian_svd(config)[1]
-    a, e = float(config["alpha"]), float(config["eps"])
-    kept = (S >= kappa) & (a * S**2 <= 1)
-    shrunk = S < kappa
+    kappa, _, e, kept, shrunk = _threshold_split(closed_form, config)
     return {"kappa": kappa,
             "upper": np.where(kept, e, np.nan),
             "lower": np.where(shrunk, e, np.nan)}
