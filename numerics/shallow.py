@@ -160,6 +160,8 @@ def stability_limit(params, X, act: str = "relu", output_only: bool = False):
 
 
 def _step(params, eta, X, Y, act, output_only):
+    """One GD step as the paper writes it (evaluate, then :func:`gradients`): the reference the compiled loops
+    (:func:`train`, :func:`trajectory_run`) are tested against step for step."""
     grads, r = gradients(params, X, Y, act)
     if output_only:
         new = dict(params)

@@ -9,7 +9,8 @@ import pytest
 
 import theorems
 from theorems import _results
-from theorems._cli import main, summary_table
+from theorems._cli import main
+from theorems._verify import summary_table
 
 FAST = ["shrinkage.filter_exact", "--examples", "2"]
 

@@ -162,7 +162,8 @@ def test_the_xl_sweeps_memory_plan():
 
 def test_the_xl_profile_runs_its_claims_and_refuses_the_others(tmp_path, capsys, monkeypatch):
     import theorems._runner as runner
-    from theorems._cli import _parser, _resolve_run, main
+    from theorems._cli import _parser, main
+    from theorems._verify import _resolve_run
 
     monkeypatch.setattr(runner, "run_claim", lambda *a, **k: pytest.fail("a claim ran"))
     args = _parser().parse_args(["verify", "--profile", "xl", "--out", str(tmp_path / "a")])
