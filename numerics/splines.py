@@ -26,6 +26,7 @@ ones), and on the half-lines with the map c = m -+ s / (1 - s).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -443,3 +444,71 @@ def gaussian_power2_network_kernel(x, xp, s_w: float, s_b: float) -> np.ndarray:
     theta = np.arccos(cos_t)
     j2 = 3.0 * np.sin(theta) * cos_t + (np.pi - theta) * (1.0 + 2.0 * cos_t**2)
     return su2 * sv2 * j2 / (8.0 * np.pi)
+
+
+# --- d inputs: the hyperplanes of the hidden units (Theorem 6, Prop. 18) ------------------------------------
+
+def hyperplane_parameters(W, B):
+    """(U, V, C) = (||W||, W / ||W||, -B / ||W||) of draws W (n, d) and B (n,): unit k's kink is the hyperplane
+    {x : <V_k, x> = C_k}, and relu(<W_k, x> + B_k) = U_k relu(<V_k, x> - C_k)."""
+    import jax.numpy as jnp
+
+    U = jnp.linalg.norm(W, axis=1)
+    return U, W / U[:, None], -B / U
+
+
+def sphere_band_edges(d: int, bands: int) -> np.ndarray:
+    """Edges t_0 = -1 < t_1 < ... < t_bands = 1 that cut S^{d-1} into ``bands`` bands {t_{k-1} <= <V, e> < t_k}
+    of equal area, for any unit vector e: under the uniform law on S^{d-1}, (1 + <V, e>) / 2 ~ Beta((d-1)/2,
+    (d-1)/2) (the density of <V, e> is proportional to (1 - t^2)^{(d-3)/2}), so t_k is 2 q_k - 1 with q_k that
+    law's quantile at k / bands."""
+    from scipy.special import betaincinv
+
+    a = (d - 1) / 2.0
+    q = betaincinv(a, a, np.arange(1, bands) / bands)
+    return np.concatenate([[-1.0], 2.0 * q - 1.0, [1.0]])
+
+
+def sphere_area(d: int) -> float:
+    """|S^{d-1}| = 2 pi^{d/2} / Gamma(d/2), the surface area of the unit sphere in R^d."""
+    from math import gamma, pi
+
+    return 2.0 * pi ** (d / 2.0) / gamma(d / 2.0)
+
+
+def _hyperplane_histogram(W, B, axis, edges, points, h, area):
+    import jax.numpy as jnp
+
+    U, V, C = hyperplane_parameters(W, B)
+    t = V @ axis
+    band = ((t[:, None] >= edges[None, :-1]) & (t[:, None] < edges[None, 1:])).astype(W.dtype)   # (n, K)
+    near = (jnp.abs(C[:, None] - points[None, :]) < h / 2).astype(W.dtype)                        # (n, P)
+    scale = h * area / (edges.shape[0] - 1)
+    m1 = (band * (U**2 / scale)[:, None]).T @ near / W.shape[0]
+    m2 = (band * (U**4 / scale**2)[:, None]).T @ near / W.shape[0]
+    return m1, jnp.sqrt(jnp.maximum(m2 - m1**2, 0.0) / W.shape[0])
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled_hyperplane_histogram():
+    import jax
+
+    return jax.jit(_hyperplane_histogram)
+
+
+def hyperplane_histogram(W, B, axis, edges, points, h: float):
+    """The estimate of zeta(V, c) = p_{V,C}(V, c) E[U^2 | V, C = c] (Theorem 6, Prop. 18) from draws (W, B) of
+    the hidden units, averaged over a band A_k = {V : edges[k] <= <V, axis> < edges[k+1]} of the sphere and the
+    bin |C - c| < h/2 of each offset c in ``points``:
+
+        E[U^2 1{V in A_k} 1{|C - c| < h/2}] / (h |A_k|),   |A_k| = |S^{d-1}| / K
+
+    (the bands of ``sphere_band_edges`` have equal area), with its Monte Carlo standard error.  Returns two
+    (K, P) arrays, in one compiled pass per shape."""
+    import jax.numpy as jnp
+
+    W = jnp.asarray(W)
+    area = sphere_area(int(W.shape[1]))
+    return _compiled_hyperplane_histogram()(W, jnp.asarray(B), jnp.asarray(axis, dtype=W.dtype),
+                                            jnp.asarray(edges, dtype=W.dtype), jnp.asarray(points, dtype=W.dtype),
+                                            h, area)

@@ -54,6 +54,7 @@ STATISTICAL_CLAIMS = (
     "splines.sgd_rate",
     "splines.trajectory_network",
     "splines.trajectory_width_rate",
+    "splines.curvature_density_multid",  # Monte Carlo standard errors of the banded histogram (claims_multid.py)
 )
 """The claims judged by a random measurement against a confidence statement."""
 
@@ -68,7 +69,7 @@ share costs them little (z 5.30 -> 5.40 for the training claims on dev)."""
 SHARES = {claim: (GRAM_SHARE if claim == "ntk.gram_spectrum" else (RUN_BUDGET - GRAM_SHARE) /
                   (len(STATISTICAL_CLAIMS) - 1)) for claim in STATISTICAL_CLAIMS}
 """Each statistical claim's share of RUN_BUDGET (weighted Bonferroni): half for ntk.gram_spectrum (GRAM_SHARE),
-the other half in equal parts (0.045% each) for the other eleven."""
+the other half in equal parts (0.042% each) for the other twelve."""
 
 MIN_IN_SCOPE = 20
 """``Profile.min_in_scope`` of every profile (theorems/_claim.py; a test checks they agree)."""
@@ -133,8 +134,10 @@ TESTS_PER_RUN: dict[str, dict[str, int]] = {
     "ntk.nonuniform_data": _training({"dev": 64, "thorough": 400}),
     # ZETA_POINTS = 8 histogram estimates per configuration, batches of at most 4
     "splines.curvature_density": {s: judged_per_run(EXAMPLES[s], 4) * 8 for s in SCALES},
+    # 4 bands x 8 offsets = 32 histogram estimates per configuration, batches of at most 4
+    "splines.curvature_density_multid": {s: judged_per_run(EXAMPLES[s], 4) * 32 for s in SCALES},
     **{c: {s: _RATE[s] + MIN_IN_SCOPE - 1 for s in SCALES} for c in STATISTICAL_CLAIMS if c.startswith("splines.")
-       and c != "splines.curvature_density"},
+       and c not in ("splines.curvature_density", "splines.curvature_density_multid")},
 }
 """The random tests one run of each statistical claim judges, at most, per scale."""
 

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 from theorems._claim import Config, Profile
 from theorems._keys import Key
 from theorems._strategies import SEED_MAX, batches, merged, rounded, seeds, seeds_or_papers
+from theorems.splines.claims_multid import DIMENSIONS, OFFSETS, U_MAX
+from theorems.splines.claims_multid import SAMPLES as MULTID_SAMPLES
 from theorems.splines.constants import (DATA_HALF_WIDTH, INITS, MC_SAMPLES, ZETA_BIN, ZETA_POINTS, support_half_width,
                                         zeta_breaks)
 from theorems.splines.data import dataset_2d
@@ -312,7 +314,12 @@ KEYS = {
                      "inputs, Theorem 7)", choices=("gaussian", "binary", "uniform", "sphere")),
     "p1": Key(float, "sigma_w (gaussian) or a_w (uniform); 1 for binary and sphere", low=0.5, high=2.0),
     "p2": Key(float, "sigma_b (gaussian) or a_b (binary, uniform, sphere)", low=0.3, high=3.0),
-    "samples": Key(int, "Monte Carlo draws of (W, B) for the estimate of zeta", choices=tuple(MC_SAMPLES.values())),
+    "samples": Key(int, "Monte Carlo draws of (W, B) for the estimate of zeta",
+                   choices=tuple(sorted({*MC_SAMPLES.values(), *MULTID_SAMPLES.values()}))),
+    "d": Key(int, "input dimension d of the hyperplanes' law (Theorems 6, 19)", choices=DIMENSIONS),
+    "offsets": Points(float, "offsets c of the hyperplanes <V, x> = c where zeta(V, c) is estimated (in [-U_MAX, "
+                             "U_MAX] sigma_b / sigma_w)", low=-U_MAX * 2.0 / 0.5, high=U_MAX * 2.0 / 0.5,
+                      length=OFFSETS),
     "points": Points(float, "points x where zeta is estimated", low=-3.0, high=3.0, length=ZETA_POINTS),
     "mc_seed": Key(int, "distinguishes Monte Carlo estimates of one law (it enters the configuration's key)",
                    low=0, high=SEED_MAX),

@@ -1,0 +1,193 @@
+"""d inputs with Gaussian initialisation: the curvature density zeta(V, c) of Theorem 6 (Prop. 18, Theorem 19).
+
+For W ~ N(0, sigma_w^2 I_d) and B ~ N(0, sigma_b^2) independent, a hidden unit's kink is the hyperplane
+{x : <V, x> = C} with U = ||W||, V = W / U on S^{d-1} and C = -B / U, and Theorem 6's penalty weights the Radon
+transform of (-Delta)^{(d+1)/2} (g - f_0) by 1 / zeta(V, c), zeta(V, c) = p_{V,C}(V, c) E[U^2 | V = V, C = c].
+Proposition 18 writes it as int_0^inf u^{d+2} p_{W,B}(u V, -u c) du (the Jacobian of (u, V, c) -> (u V, -u c) is
+u^d); for the Gaussian law the integrand depends on V only through ||V|| = 1, so zeta does not depend on the
+direction, and SymPy integrates it for a symbolic dimension d: Theorem 19's
+
+    zeta(V, c) = sigma_w^3 sigma_b^{d+2} Gamma((d+3)/2) / (pi^{(d+1)/2} (sigma_b^2 + c^2 sigma_w^2)^{(d+3)/2}),
+
+a density on S^{d-1} x R with respect to the surface measure dV times dc.
+
+The experiment estimates zeta(V, c) from draws of (W, B) (numerics.splines.hyperplane_histogram): on K bands of
+equal area across the sphere, {t_{k-1} <= <V, e> < t_k} about an axis e drawn per configuration, and a bin of
+width h about each offset c, the mean of U^2 1{V in band} 1{|C - c| < h/2} / (h |S^{d-1}| / K).  The bands check
+that zeta does not depend on V (the law of V is uniform and independent of C given the weight) as well as its
+value in c.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+from hypothesis import strategies as st
+
+from theorems._cache import cached
+from theorems._claim import Config, Measurement, Profile
+from theorems._strategies import batches, rounded, seeds
+
+# --- the closed form, derived in SymPy from Proposition 18's integral ------------------------------------
+
+d = sympy.Symbol("d", positive=True, integer=True)
+c = sympy.Symbol("c", real=True)
+sigma_w, sigma_b = sympy.symbols("sigma_w sigma_b", positive=True)
+_u = sympy.Symbol("u", positive=True)
+
+
+def hyperplane_density(radial_weight: sympy.Expr) -> sympy.Expr:
+    """int_0^inf u^d radial_weight(u) p_W(u V) p_B(-u c) du for W ~ N(0, sigma_w^2 I_d), B ~ N(0, sigma_b^2)
+    independent, in closed form for a symbolic d.  p_W(u V) = (2 pi sigma_w^2)^{-d/2} exp(-u^2 / (2 sigma_w^2))
+    since ||V|| = 1: the result does not depend on V.  radial_weight = u^2 gives zeta (Prop. 18); 1 gives the
+    density p_{V,C} of the hyperplanes' parameters alone."""
+    p_w = sympy.exp(-_u**2 / (2 * sigma_w**2)) / (2 * sympy.pi * sigma_w**2) ** (d / 2)
+    p_b = sympy.exp(-(_u * c) ** 2 / (2 * sigma_b**2)) / sympy.sqrt(2 * sympy.pi * sigma_b**2)
+    return sympy.simplify(sympy.integrate(_u**d * radial_weight * p_w * p_b, (_u, 0, sympy.oo), conds="none"))
+
+
+ZETA_MULTID = hyperplane_density(_u**2)
+"""zeta(V, c) = int_0^inf u^{d+2} p_{W,B}(u V, -u c) du for the Gaussian law (Prop. 18, eq. (118)), derived here;
+tests/test_splines.py checks it is Theorem 19's printed form."""
+
+THEOREM_19 = (sigma_w**3 * sigma_b ** (d + 2) * sympy.gamma((d + 3) / 2)
+              / (sympy.pi ** ((d + 1) / 2) * (sigma_b**2 + c**2 * sigma_w**2) ** ((d + 3) / 2)))
+"""Theorem 19 as printed in the paper (the prediction uses the derivation ZETA_MULTID)."""
+
+@cached(maxsize=32)
+def _zeta_callable(expr: sympy.Expr, dim: int, s_w: float, s_b: float):
+    f = sympy.lambdify(c, sympy.sympify(expr).subs({d: dim, sigma_w: s_w, sigma_b: s_b}), "numpy")
+    return lambda v: np.broadcast_to(np.asarray(f(np.asarray(v, dtype=np.float64)), dtype=np.float64), np.shape(v))
+
+
+def zeta_of(expr, config: Config):
+    """The closed form at the configuration's d, sigma_w, sigma_b, as a vectorised callable c -> zeta."""
+    return _zeta_callable(expr, int(config["d"]), float(config["p1"]), float(config["p2"]))
+
+
+def predict(closed_form, config: Config) -> np.ndarray:
+    """zeta(V, c_j) on each of the BANDS bands and each offset c_j, flattened band by band: the closed form has no
+    V, so each band's average is its value."""
+    from theorems.splines.claims_multid import BANDS
+
+    z = zeta_of(closed_form, config)(np.asarray(config["offsets"], dtype=np.float64))
+    return np.tile(z, BANDS)
+
+
+def bin_width(config: Config) -> float:
+    """h = BIN sigma_b / sigma_w: zeta varies on the scale sigma_b / sigma_w of the offsets."""
+    from theorems.splines.claims_multid import BIN
+
+    return BIN * float(config["p2"]) / float(config["p1"])
+
+
+def band_axis(config: Config) -> np.ndarray:
+    """The unit vector e the bands are cut across, drawn from the configuration's mc_seed."""
+    e = np.random.default_rng(int(config["mc_seed"])).standard_normal(int(config["d"]))
+    return e / np.linalg.norm(e)
+
+
+def curvature_bias(config: Config) -> np.ndarray:
+    """h^2 / 24 max |zeta''| over each offset's bin (the midpoint rule's error of a bin average), zeta'' from the
+    derivation's closed form in SymPy, per offset."""
+    zpp = sympy.lambdify(c, sympy.diff(ZETA_MULTID, c, 2).subs(
+        {d: int(config["d"]), sigma_w: float(config["p1"]), sigma_b: float(config["p2"])}), "numpy")
+    h = bin_width(config)
+    grid = np.asarray(config["offsets"], dtype=np.float64)[:, None] + np.linspace(-h / 2, h / 2, 21)[None, :]
+    return h**2 / 24 * np.abs(zpp(grid)).max(axis=1)
+
+
+# --- the experiment ------------------------------------------------------------------------------------------
+
+@cached(maxsize=4)
+def _batch_estimator(n: int):
+    """One compiled pass over a batch, for every d at once (vmapped over the configurations): n draws of the
+    Gaussian law in D = max(DIMENSIONS) inputs by numerics.shallow.sample_hidden, as the networks draw them, with
+    the coordinates past d set to 0 (the first d coordinates of N(0, sigma_w^2 I_D) are N(0, sigma_w^2 I_d)),
+    and their banded histogram (numerics.splines.hyperplane_histogram's estimate).  Both are looked up when
+    traced; d and |S^{d-1}| are traced values, so one compilation serves every dimension."""
+    import jax
+    import jax.numpy as jnp
+
+    from numerics import shallow as nx
+    from numerics import splines as nsp
+    from theorems.splines.claims_multid import DIMENSIONS
+
+    D = max(DIMENSIONS)
+
+    def one(key, dim, area, p1, p2, axis, edges, points, h):
+        W, B = nx.sample_hidden(key, n, D, "gaussian", p1, p2)
+        W = jnp.where(jnp.arange(D)[None, :] < dim, W, 0.0)
+        return nsp._hyperplane_histogram(W, B, axis, edges, points, h, area)
+
+    return jax.jit(jax.vmap(one))
+
+
+def measure(configs, keys) -> list[Measurement]:
+    """The banded histogram of the hyperplanes of draws (W, B) of the Gaussian law in d inputs, one compiled pass
+    per batch, padded to BATCH configurations so that every batch has one shape."""
+    from numerics import shallow  # noqa: F401  (float64 on before any array)
+
+    import jax.numpy as jnp
+
+    from numerics import splines as nsp
+    from theorems.splines.claims_multid import BANDS, BATCH, DIMENSIONS
+
+    D = max(DIMENSIONS)
+    padded = list(configs) + [configs[-1]] * (BATCH - len(configs))
+    keys = list(keys) + [keys[-1]] * (BATCH - len(configs))
+    dims = [int(cf["d"]) for cf in padded]
+    edges = [nsp.sphere_band_edges(k, BANDS) for k in dims]
+    axes = [np.pad(band_axis(cf), (0, D - k)) for cf, k in zip(padded, dims)]
+    est, se = _batch_estimator(int(configs[0]["samples"]))(
+        jnp.stack([jnp.asarray(k) for k in keys]), jnp.asarray(dims),
+        jnp.asarray([nsp.sphere_area(k) for k in dims]),
+        jnp.asarray([float(cf["p1"]) for cf in padded]), jnp.asarray([float(cf["p2"]) for cf in padded]),
+        jnp.asarray(np.stack(axes)), jnp.asarray(np.stack(edges)),
+        jnp.asarray(np.stack([np.asarray(cf["offsets"], dtype=np.float64) for cf in padded])),
+        jnp.asarray([bin_width(cf) for cf in padded]))
+    return [Measurement(value=np.asarray(e).ravel(), series={"offsets": list(cf["offsets"]),
+                                                             "se": np.asarray(s).ravel().tolist(),
+                                                             "edges": ed.tolist()})
+            for cf, e, s, ed in zip(configs, est, se, edges)]
+
+
+# --- configurations ------------------------------------------------------------------------------------------
+
+def laws(profile: Profile) -> st.SearchStrategy:
+    from theorems.splines.claims_multid import DIMENSIONS, SAMPLES
+
+    return st.fixed_dictionaries({
+        "init": st.just("gaussian"), "d": st.sampled_from(DIMENSIONS),
+        "p1": st.sampled_from((0.5, 1.0, 2.0)), "p2": st.sampled_from((0.3, 0.5, 1.0, 2.0)),
+        "samples": st.just(SAMPLES[profile.scale])})
+
+
+def offsets(setting: Config) -> st.SearchStrategy:
+    """OFFSETS sorted offsets c = u sigma_b / sigma_w with u drawn in [-U_MAX, U_MAX]: zeta is a function of u
+    times a scale, and beyond |u| = U_MAX in d = 5 its bins hold too few draws for a normal standard error."""
+    from theorems.splines.claims_multid import OFFSETS, U_MAX
+
+    scale = float(setting["p2"]) / float(setting["p1"])
+    return st.fixed_dictionaries({
+        "offsets": st.lists(rounded(-U_MAX, U_MAX), min_size=OFFSETS, max_size=OFFSETS).map(
+            lambda us: tuple(sorted(round(u * scale, 4) for u in us))),
+        "mc_seed": seeds()})
+
+
+def configurations(profile: Profile) -> st.SearchStrategy:
+    from theorems.splines.claims_multid import BATCH
+
+    return batches(laws(profile), offsets, min_size=3, max_size=BATCH)
+
+
+def assumptions(config: Config) -> str | None:
+    """Theorem 19's law: W ~ N(0, sigma_w^2 I_d), B ~ N(0, sigma_b^2) independent, d >= 2, positive scales (so
+    P(||W|| = 0) = 0, the law is symmetric and ||W||, B are sub-Gaussian, as Theorem 6 assumes)."""
+    if config.get("init", "gaussian") != "gaussian":
+        return "Theorem 19 is stated for the Gaussian law"
+    if int(config["d"]) < 2:
+        return "d >= 2 (one input is splines.curvature_density)"
+    if config["p1"] <= 0 or config["p2"] <= 0:
+        return "the laws need positive scales"
+    return None
