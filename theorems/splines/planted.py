@@ -12,6 +12,7 @@ import dataclasses
 from theorems._planted import (FALSIFIED, SURVIVES, Patch, Planted, pinned, scaled_output, with_argument,
                                with_output)
 from theorems.splines import claims
+from theorems.splines.planted_multid import PLANTED_MULTID
 
 TRAJECTORY_BATCH = tuple({"init": init, "p1": 1.0, "p2": p2, "M": M, "data_seed": seed, "frac": frac}
                          for init, p2, M, seed, frac in (("gaussian", 1.0, 5, -1, 0.1), ("uniform", 2.0, 5, 7, 0.5),
@@ -367,4 +368,4 @@ PLANTED_IN_NUMERICS = (
               ZETA_BATCH, Patch("numerics.shallow", "sample_hidden", with_argument(4, lambda s: 1.03 * s)), cheap=False),
 )
 
-PLANTED = PLANTED + PLANTED_IN_NUMERICS
+PLANTED = PLANTED + PLANTED_IN_NUMERICS + PLANTED_MULTID

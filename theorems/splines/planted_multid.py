@@ -1,0 +1,73 @@
+"""Planted wrong versions of ``splines.curvature_density_multid`` (d inputs, Gaussian initialisation): two in the
+closed form, three in the experiment's code (numerics.splines, numerics.shallow).  Each runs the claim on one fixed
+batch of d = 2 and d = 3 configurations (one compilation, a few seconds)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from theorems._planted import FALSIFIED, Patch, Planted, pinned, with_argument, with_output
+from theorems.splines.claims_multid import curvature_density_multid
+
+MULTID_BATCH = tuple({"init": "gaussian", "d": dim, "p1": p1, "p2": p2, "samples": 2**19, "mc_seed": seed,
+                      "offsets": tuple(round(u * p2 / p1, 4) for u in (-1.5, -1.0, -0.5, -0.1, 0.0, 0.3, 0.8, 1.4))}
+                     for dim, p1, p2, seed in ((2, 1.0, 0.5, 1), (3, 2.0, 1.0, 2), (2, 0.5, 2.0, 3), (3, 1.0, 0.3, 4)))
+"""Two configurations each of d = 2 and d = 3, sigma_b = 1 once only."""
+
+NSP = "numerics.splines"
+
+
+def _with_closed_form(build):
+    def planted():
+        return pinned(curvature_density_multid.with_closed_form(build()), MULTID_BATCH)
+
+    return planted
+
+
+def _one_input_density():
+    from theorems.splines.multid import ZETA_MULTID, d
+
+    return ZETA_MULTID.subs(d, 1)
+
+
+def _unweighted_density():
+    from theorems.splines.multid import _u, hyperplane_density
+
+    return hyperplane_density(_u**0)
+
+
+def _offsets_not_normalised(parameters):
+    U, V, C = parameters
+    return U, V, C * U
+
+
+def _equal_height_bands(edges):
+    return np.linspace(-1.0, 1.0, len(edges))
+
+
+def _misses(result):
+    assert result["counterexample"], "a falsified claim shows its counterexample"
+    assert result["worst"]["error"] > result["worst"]["tolerance"]
+
+
+def _entry(name, what, build=None, patch=(), expected=FALSIFIED, reason=""):
+    return Planted(curvature_density_multid.id, name, what,
+                   build if build is not None else (lambda: pinned(curvature_density_multid, MULTID_BATCH)),
+                   expected=expected, reason=reason, cheap=True, examples=1, check=_misses, patch=tuple(patch))
+
+
+PLANTED_MULTID = (
+    _entry("one_input_density", "Theorem 19 at d = 1, sigma_w^3 sigma_b^3 / (pi (sigma_b^2 + c^2 sigma_w^2)^2), used in "
+           "every dimension", _with_closed_form(_one_input_density)),
+    _entry("weight_forgotten", "the density p_{V,C} of the hyperplanes alone, without Theorem 6's weight "
+           "E[U^2 | V, C]", _with_closed_form(_unweighted_density)),
+    _entry("offsets_not_normalised", "the offsets left as -B, not divided by ||W||",
+           patch=(Patch(NSP, "hyperplane_parameters", with_output(_offsets_not_normalised)),)),
+    _entry("bias_scale_ignored", "the biases drawn with sigma_b = 1 whatever the law says",
+           patch=(Patch("numerics.shallow", "sample_hidden", with_argument(5, lambda s: 1.0)),)),
+    _entry("equal_height_bands", "the sphere's bands cut at equal heights of <V, e> rather than equal areas (equal "
+           "areas only for d = 3, Archimedes; the batch's d = 2 configurations see it)",
+           patch=(Patch(NSP, "sphere_band_edges", with_output(_equal_height_bands)),)),
+)
+
+__all__ = ["PLANTED_MULTID", "MULTID_BATCH"]
