@@ -57,13 +57,19 @@ def test_the_budget_counts_with_the_profiles_and_the_families_sizes():
     assert _budget.TESTS_PER_RUN["ntk.cao_experiment"]["thorough"] == (
         (60 * 4 + 19) * (3 * 41 + max(ntk_conf.CAO_SIZES["thorough"]["steps"])))
     for claim_id in ("ntk.learning_rates", "ntk.cao_experiment", "ntk.nonuniform_data", "ntk.gram_spectrum",
-                     "splines.curvature_density"):
+                     "splines.curvature_density", "splines.curvature_density_multid"):
         claim = theorems.get(claim_id)
         for profile in general.values():
             per_config = _budget.TESTS_PER_RUN[claim_id][profile.scale] // (claim.examples_for(profile) * 4 + 19)
             assert per_config * (claim.examples_for(profile) * 4 + 19) == \
                 _budget.TESTS_PER_RUN[claim_id][profile.scale], (claim_id, profile.name)
     assert _budget.TESTS_PER_RUN["splines.curvature_density"]["dev"] == (8 * 4 + 19) * constants.ZETA_POINTS
+    from theorems.splines import claims_multid
+
+    assert claims_multid.BATCH == 4
+    for scale in _budget.SCALES:
+        assert _budget.TESTS_PER_RUN[claims_multid.CLAIM_ID][scale] == (
+            (_budget.EXAMPLES[scale] * claims_multid.BATCH + 19) * claims_multid.TESTS_PER_CONFIG)
     for claim_id in constants.SLOPE_CLAIMS:
         assert claim_id in _budget.STATISTICAL_CLAIMS
         assert _budget.share(claim_id) == _budget.share("splines.spline_rate")
@@ -94,6 +100,9 @@ def test_the_families_read_their_levels_from_the_budget():
     assert dynamics.Z_MC == max(_budget.z(c, s) for c in ("ntk.learning_rates", "ntk.cao_experiment",
                                                           "ntk.nonuniform_data") for s in _budget.SCALES)
     assert claims_limits.ZETA_Z == max(_budget.z("splines.curvature_density", s) for s in _budget.SCALES)
+    from theorems.splines import claims_multid
+
+    assert claims_multid.MULTID_Z == max(_budget.z(claims_multid.CLAIM_ID, s) for s in _budget.SCALES)
     # the bound is linear in z: doubling every standard error adds Z_MC times the old terms again
     import numpy as np
     dev, seT, sec = np.ones(4), np.full(4, 0.1), np.full(5, 0.01)
