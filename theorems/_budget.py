@@ -153,7 +153,7 @@ def replicated_level(claim_id: str, scale: str) -> float:
     The first measurement and its replicate are independent, each misses a true value with chance
     a = 1 - level, so a true configuration is reported to disagree with chance a^2, and a run's tests with at
     most tests x a^2 = share.  The level is looser than Bonferroni's 1 - share / tests, which keeps the power
-    of a single interval (1 - 3.2e-3 against 1 - 1.0e-5 for a splines rate claim on dev)."""
+    of a single interval (1 - 3.1e-3 against 1 - 9.5e-6 for a splines rate claim on dev)."""
     if claim_id not in REPLICATED:
         raise ValueError(f"{claim_id} does not replicate its disagreements")
     return 1.0 - (share(claim_id) / TESTS_PER_RUN[claim_id][scale]) ** 0.5

@@ -19,16 +19,16 @@ from theorems.splines.constants import SOURCE, STRENGTH_SYMBOLS, ZETA_BIN, ZETA_
 
 
 ZETA_Z = _budget.worst_z(("splines.curvature_density",))
-"""Standard errors a histogram estimate of zeta may be off by (5.18; theorems/_budget.py)."""
+"""Standard errors a histogram estimate of zeta may be off by (5.20; theorems/_budget.py)."""
 
 
 def zeta_allowance(measurement: Measurement, config: Config) -> np.ndarray:
     """Per point: z = ZETA_Z Monte Carlo standard errors plus the histogram bias h^2/24 max|zeta''|.
 
     The estimate at each point is a mean of N i.i.d. terms W^2 1{|C - x| < h/2} / h, so its error
-    is asymptotically normal with the reported standard error; z = 5.18 sigma keeps the chance of a false
+    is asymptotically normal with the reported standard error; z = 5.20 sigma keeps the chance of a false
     alarm below the claim's share of the run's false-alarm budget, Bonferroni over the 8 points of each of
-    the at most 259 configurations of a thorough run (on dev, 408 points at 1.1e-6 each need only 4.87).  The bin
+    the at most 259 configurations of a thorough run (on dev, 408 points at 1.0e-6 each need only 4.89).  The bin
     average differs from zeta(x) by at most h^2/24 max|zeta''| over the bin (midpoint rule), with
     zeta'' by central differences of Theorem 2's zeta on the bin.
     """
