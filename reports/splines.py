@@ -22,6 +22,27 @@ def zeta(records, ax):
                                 ylabel=r"Monte Carlo $p_C(x)\,E[W^2 \mid C = x]$")
 
 
+@figure("splines.curvature_density_multid", by="d")
+def zeta_multid(records, ax):
+    """Each estimate of zeta(V, c) over Theorem 19's value, against the offset in units of sigma_b / sigma_w, one
+    marker per band of the sphere, with one Monte Carlo standard error as a bar."""
+    markers = ("o", "s", "^", "v", "D", "x")
+    for r in _judged(records):
+        offs = np.asarray(r["series"]["offsets"], dtype=float)
+        pred = np.asarray(r["predicted"], dtype=float).reshape(-1, offs.size)
+        meas = np.asarray(r["measured"], dtype=float).reshape(pred.shape)
+        se = np.asarray(r["series"]["se"], dtype=float).reshape(pred.shape)
+        u = offs * float(r["config"]["p1"]) / float(r["config"]["p2"])
+        for k in range(pred.shape[0]):
+            ax.errorbar(u, meas[k] / pred[k], yerr=se[k] / pred[k], fmt=markers[k % len(markers)], ms=2.5, lw=0.5,
+                        color=_color(r), alpha=0.5)
+    ax.axhline(1.0, color="k", lw=0.8)
+    ax.plot([], [], "o", ms=3, color="tab:blue", label="a band's estimate / Theorem 19 (bar: 1 s.e.)")
+    ax.set_xlabel(r"offset $c\,\sigma_w/\sigma_b$")
+    ax.set_ylabel(r"Monte Carlo $\zeta(V, c)$ / Theorem 19")
+    ax.legend(fontsize=7)
+
+
 @figure("splines.natural_spline", by="M")
 def natural_spline(records, ax):
     plots.predicted_vs_measured(records, ax, xlabel=r"$g^* + u x + v$ from $\zeta$ (kernel system (22))",

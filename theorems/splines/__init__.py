@@ -18,8 +18,10 @@ unpenalised affine term; numerics.splines computes it and g* from zeta.
 The family's modules: ``theory`` (the closed forms, derived in SymPy, and the predictions), ``configurations``
 (strategies, assumptions, ``KEYS``), ``data`` (the data sets), ``limits`` (g* and the problems the networks are
 trained on), ``rates`` (the rate experiments), ``trajectories`` (Remark 5), ``experiments`` (zeta by Monte Carlo,
-Corollary 4), ``claims`` (with ``claims_limits`` and ``claims_networks``), ``planted`` (wrong versions each claim
-must catch).  NOTES.md holds the calibration runs behind the sizes and levels.
+Corollary 4), ``multid`` (d inputs with Gaussian initialisation: Theorem 19's zeta(V, c) and its Monte Carlo
+estimate), ``claims`` (with ``claims_limits``, ``claims_networks`` and ``claims_multid``), ``planted`` (wrong
+versions each claim must catch, with ``planted_multid``).  NOTES.md holds the calibration runs behind the sizes
+and levels.
 """
 
 from theorems.splines.claims import CLAIMS

@@ -57,8 +57,8 @@ def _entry(name, what, build=None, patch=(), expected=FALSIFIED, reason=""):
 
 
 PLANTED_MULTID = (
-    _entry("one_input_density", "Theorem 19 at d = 1, sigma_w^3 sigma_b^3 / (pi (sigma_b^2 + c^2 sigma_w^2)^2), used in "
-           "every dimension", _with_closed_form(_one_input_density)),
+    _entry("one_input_density", "Theorem 19 at d = 1, sigma_w^3 sigma_b^3 / (pi (sigma_b^2 + c^2 sigma_w^2)^2), used "
+           "in every dimension", _with_closed_form(_one_input_density)),
     _entry("weight_forgotten", "the density p_{V,C} of the hyperplanes alone, without Theorem 6's weight "
            "E[U^2 | V, C]", _with_closed_form(_unweighted_density)),
     _entry("offsets_not_normalised", "the offsets left as -B, not divided by ||W||",
