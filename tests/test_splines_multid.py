@@ -84,3 +84,34 @@ def test_a_record_of_the_claim_agrees_and_sees_the_one_input_density():
         assert claims_multid._error(predicted, m, cf) <= 1.0
         wrong = multid.predict(multid.ZETA_MULTID.subs(d, 1), cf)
         assert claims_multid._error(wrong, m, cf) > 1.0
+
+
+def _arc_cosine_kernel(x, xp, s_w, s_b):
+    """E[relu(<W, x> + B) relu(<W, x'> + B)] for W ~ N(0, s_w^2 I_d), B ~ N(0, s_b^2): the pair is a centred Gaussian
+    vector with standard deviations s, s' and correlation cos(t), and E[relu relu] = s s' (sin t + (pi - t) cos t)
+    / (2 pi) (the arc-cosine kernel of degree 1)."""
+    s, sp = np.sqrt(s_w**2 * x @ x + s_b**2), np.sqrt(s_w**2 * xp @ xp + s_b**2)
+    t = np.arccos(np.clip((s_w**2 * x @ xp + s_b**2) / (s * sp), -1.0, 1.0))
+    return s * sp * (np.sin(t) + (np.pi - t) * np.cos(t)) / (2 * np.pi)
+
+
+@pytest.mark.parametrize("s_w, s_b", [(1.0, 0.5), (0.5, 1.0)])
+def test_zeta_weighted_ridge_kernel_is_the_networks_output_kernel_in_two_inputs(s_w, s_b):
+    """int_{S^1} int_R zeta(V, c) (<V, x> - c)_+ (<V, x'> - c)_+ dc dV, the kernel of the representer of Theorem 6's
+    penalty with Theorem 19's zeta, equals the infinite-width network's output-layer kernel from the law of (W, B)
+    (Prop. 18's change of variables, relu(<W, x> + B) = U relu(<V, x> - C)), by nested adaptive quadrature."""
+    f = sympy.lambdify(c, multid.ZETA_MULTID.subs({d: 2, sigma_w: s_w, sigma_b: s_b}), "numpy")
+
+    def inner(theta, x, xp):
+        v = np.array([np.cos(theta), np.sin(theta)])
+        s, sp = v @ x, v @ xp
+        val, _ = integrate.quad(lambda cc: (s - cc) * (sp - cc) * f(cc), -np.inf, min(s, sp), epsabs=1e-14,
+                                epsrel=1e-12, limit=200)
+        return val
+
+    for x, xp in ((np.array([0.3, -0.8]), np.array([1.1, 0.4])), (np.array([-0.5, 0.2]), np.array([-0.5, 0.2]))):
+        diff = x - xp
+        cuts = sorted((np.arctan2(diff[1], diff[0]) + sgn * np.pi / 2) % (2 * np.pi) for sgn in (1, -1))
+        total, _ = integrate.quad(inner, 0.0, 2 * np.pi, args=(x, xp), points=cuts if diff.any() else None,
+                                  epsabs=1e-12, epsrel=1e-10, limit=200)
+        assert total == pytest.approx(_arc_cosine_kernel(x, xp, s_w, s_b), rel=1e-8)
