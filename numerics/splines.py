@@ -512,3 +512,65 @@ def hyperplane_histogram(W, B, axis, edges, points, h: float):
     return _compiled_hyperplane_histogram()(W, jnp.asarray(B), jnp.asarray(axis, dtype=W.dtype),
                                             jnp.asarray(edges, dtype=W.dtype), jnp.asarray(points, dtype=W.dtype),
                                             h, area)
+
+
+def arc_cosine_kernel(x, xp, s_w: float, s_b: float) -> np.ndarray:
+    """K(x, x') = E[relu(<W, x> + B) relu(<W, x'> + B)] for W ~ N(0, s_w^2 I_d), B ~ N(0, s_b^2) independent, in
+    closed form from the law: (<W, x> + B, <W, x'> + B) is a centred Gaussian pair with standard deviations
+    s = sqrt(s_w^2 |x|^2 + s_b^2), s' and correlation cos(t) = (s_w^2 <x, x'> + s_b^2) / (s s'), and
+    E[relu(G) relu(G')] = s s' (sin t + (pi - t) cos t) / (2 pi) (the arc-cosine kernel of degree 1; the
+    expression is flat to second order in t at t = 0, so the arccos round-off near correlation 1 does not
+    propagate).  All pairs of rows of x (n, d) and xp (m, d)."""
+    x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+    xp = np.atleast_2d(np.asarray(xp, dtype=np.float64))
+    s = np.sqrt(s_w**2 * np.sum(x**2, axis=1) + s_b**2)[:, None]
+    sp = np.sqrt(s_w**2 * np.sum(xp**2, axis=1) + s_b**2)[None, :]
+    cos_t = np.clip((s_w**2 * x @ xp.T + s_b**2) / (s * sp), -1.0, 1.0)
+    t = np.arccos(cos_t)
+    return s * sp * (np.sin(t) + (np.pi - t) * cos_t) / (2 * np.pi)
+
+
+_NODES16, _WEIGHTS16 = np.polynomial.legendre.leggauss(16)
+_NODES12, _WEIGHTS12 = np.polynomial.legendre.leggauss(12)
+
+
+def ridge_kernel_2d(x, xp, zeta: Callable, rho: float, pieces: int) -> np.ndarray:
+    """K(x, x') = int_{S^1} int_R zeta(c) (<V, x> - c)_+ (<V, x'> - c)_+ dc dV for a density zeta(V, c) = zeta(c)
+    that does not depend on the direction: the kernel of the representer of Theorem 6's penalty
+    int (R{(-Delta)^{3/2} g})^2 / zeta (two inputs).
+
+    The c-integral is s s' A_0(m) - (s + s') A_1(m) + A_2(m), s = <V, x>, s' = <V, x'>, m = min(s, s'),
+    A_k(m) = int_{-inf}^m c^k zeta(c) dc, taken in the variable phi of c = rho tan(phi) over (-pi/2, arctan(m/rho))
+    by 12-point Gauss-Legendre (for zeta proportional to (rho^2 + c^2)^{-5/2}, Theorem 19 in d = 2, the integrand
+    is sin^k(phi) cos^{3-k}(phi), an entire function).  The angle integral is cut where s = s' (the kink of m) and
+    into ``pieces`` equal parts, each with 16-point Gauss-Legendre (A_k(m(theta)) is analytic off the complex
+    angles where m = +-i rho, about rho / |x| away: the pieces should be no longer than that).  All pairs."""
+    x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+    xp = np.atleast_2d(np.asarray(xp, dtype=np.float64))
+    X = np.repeat(x, xp.shape[0], axis=0)
+    XP = np.tile(xp, (x.shape[0], 1))
+    chunk = max(1, 2_000_000 // ((pieces + 2) * 16 * 12))
+    out = np.concatenate([_ridge_pairs(X[i:i + chunk], XP[i:i + chunk], zeta, rho, pieces)
+                          for i in range(0, X.shape[0], chunk)])
+    return out.reshape(x.shape[0], xp.shape[0])
+
+
+def _ridge_pairs(X, XP, zeta, rho, pieces):
+    two_pi = 2 * np.pi
+    diff = X - XP
+    t0 = np.arctan2(diff[:, 1], diff[:, 0])
+    cuts = np.stack([(t0 + sgn * np.pi / 2) % two_pi for sgn in (1, -1)], axis=1)
+    edges = np.sort(np.concatenate([np.broadcast_to(np.linspace(0.0, two_pi, pieces + 1), (X.shape[0], pieces + 1)),
+                                    cuts], axis=1), axis=1)
+    lo, hi = edges[:, :-1, None], edges[:, 1:, None]
+    theta = 0.5 * (hi - lo) * _NODES16 + 0.5 * (hi + lo)                                  # (pairs, I, 16)
+    wt = 0.5 * (hi - lo) * _WEIGHTS16
+    s = X[:, 0, None, None] * np.cos(theta) + X[:, 1, None, None] * np.sin(theta)
+    sp = XP[:, 0, None, None] * np.cos(theta) + XP[:, 1, None, None] * np.sin(theta)
+    m = np.minimum(s, sp)
+    top = np.arctan(m / rho)[..., None]
+    phi = 0.5 * (top + np.pi / 2) * _NODES12 + 0.5 * (top - np.pi / 2)                      # (pairs, I, 16, 12)
+    c = rho * np.tan(phi)
+    g = zeta(c) * rho / np.cos(phi) ** 2 * (0.5 * (top + np.pi / 2) * _WEIGHTS12)
+    A0, A1, A2 = g.sum(axis=-1), (g * c).sum(axis=-1), (g * c**2).sum(axis=-1)
+    return np.sum((s * sp * A0 - (s + sp) * A1 + A2) * wt, axis=(1, 2))

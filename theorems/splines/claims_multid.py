@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from theorems import _budget
+from theorems._agreement import FLOAT64_EPS
 from theorems._claim import Agreement, Claim, Config, Measurement
 from theorems.splines.constants import SOURCE
 
@@ -84,4 +85,65 @@ curvature_density_multid = Claim(
         tolerance=lambda p, m, c: 1.0,
         reason=("error = max over the bands and offsets of |zeta - estimate| / allowance, tolerance 1. "
                 + allowance.__doc__)),
+)
+
+
+# --- two inputs: the network's limit is the solution of Theorem 6's problem (8) with Theorem 19's zeta ----------
+
+LIMIT_GRID = 11
+"""Points per side of the grid [-R, R]^2 (R = max_j |x_j|) where the two solutions are compared."""
+
+
+def limit_tolerance(predicted, measurement: Measurement, config: Config) -> float:
+    """256 (kappa(A_zeta) + kappa(A_law)) eps max(1, max|y|) + q, A the two bordered systems [K P; P^T 0].
+
+    Both interpolants come from backward-stable solves (forward error <= kappa eps ||s|| up to a modest constant,
+    Higham ch. 7); the law's kernel is a closed form exact to round-off; the representer kernel's quadrature
+    (numerics.splines.ridge_kernel_2d) is estimated by q = max |g_pieces - g_pieces/2| over the grid, the change
+    of the solution when the angle's parts are halved in number: for a rule whose error at least halves under the
+    refinement, |e_fine| <= |e_fine - e_coarse| = q (both rules are spectrally accurate for the analytic pieces,
+    so q is of the order of the coarse rule's error, 1e-10 or below).
+    """
+    from theorems.splines.data import dataset_2d
+    from theorems.splines.multid import ZETA_MULTID, ridge_solution
+
+    _, ys = dataset_2d(config)
+    fine, kappa = ridge_solution(ZETA_MULTID, config)
+    coarse, _ = ridge_solution(ZETA_MULTID, config, coarse=True)
+    q = float(np.max(np.abs(fine - coarse)))
+    return 256.0 * (kappa + measurement.fitted["kappa"]["value"]) * FLOAT64_EPS * max(
+        1.0, float(np.max(np.abs(ys)))) + q
+
+
+def _limit_error(predicted, measurement, config):
+    p = np.asarray(predicted, dtype=np.float64)
+    m = np.asarray(measurement.value, dtype=np.float64)
+    if p.shape != m.shape or not np.all(np.isfinite(p)):
+        return float("inf")
+    return float(np.max(np.abs(p - m)))
+
+
+gaussian_limit_2d = Claim(
+    id="splines.gaussian_limit_2d",
+    statement=(
+        "For two inputs with W ~ N(0, sigma_w^2 I_2) and B ~ N(0, sigma_b^2), the infinite-width network's limit (the "
+        "minimum-norm interpolant with a free affine part in its output-layer kernel E[relu(<W, x> + B) "
+        "relu(<W, x'> + B)]) is the solution of Theorem 6's problem (8), min int (R{(-Delta)^{3/2} g})^2 / zeta "
+        "dV dc s.t. g(x_j) = y_j - <u, x_j> - v, with Theorem 19's zeta; compared on the grid [-R, R]^2, "
+        "R = max_j |x_j|, for the paper's 2-D data (its Figures 9 and 10: sigma_w = 1, sigma_b^2 = 1 and 0.1) and "
+        "random data."),
+    source=(f"{SOURCE}, Theorem 6 (problem (8)), Theorem 19 and Appendix A (Figures 9, 10); problem (8) solved "
+            "through its representer g = sum_j a_j K_zeta(., x_j) + <u, x> + v, K_zeta(x, x') = int zeta(V, c) "
+            "(<V, x> - c)_+ (<V, x'> - c)_+ dV dc (the Radon transform of (-Delta)^{(d+1)/2} of a ReLU ridge is "
+            "a point mass at its (V, c), as in the paper's proof), is [derived]; the arc-cosine form of the "
+            "network's kernel is [derived] from the law"),
+    closed_form=".multid:ZETA_MULTID",
+    symbols={"c": "offset of the hyperplane <V, x> = c", "d": "input dimension (2)",
+             "sigma_w, sigma_b": "standard deviations of W (each coordinate) and B"},
+    predict=".multid:predict_limit_2d",
+    measure=".multid:measure_limit_2d",
+    configurations=".multid:limit_configurations",
+    assumptions=".multid:limit_assumptions",
+    agreement=Agreement(name="max over the grid |g_zeta - g_network|", error=_limit_error, tolerance=limit_tolerance,
+                        reason=limit_tolerance.__doc__),
 )

@@ -191,3 +191,93 @@ def assumptions(config: Config) -> str | None:
     if config["p1"] <= 0 or config["p2"] <= 0:
         return "the laws need positive scales"
     return None
+
+
+# --- two inputs: the network's limit against the solution of Theorem 6's problem (8) ------------------------
+
+def ridge_pieces(xs: np.ndarray, config: Config) -> int:
+    """Equal parts of the angle integral of the representer kernel: A_k(m(theta)) has its complex singularities
+    where m = +-i rho, rho = sigma_b / sigma_w, about rho / |x| from the real angles; the grid's corners lie at
+    |x| <= sqrt(2) max_j |x_j|, so parts of length 2 rho / |x|_max (ceil(pi |x|_max / rho) of them) put those
+    singularities outside a Bernstein ellipse of parameter about 1 + sqrt2 for the 16-point rule."""
+    r_max = np.sqrt(2.0) * float(np.max(np.linalg.norm(xs, axis=1)))
+    return int(np.ceil(np.pi * r_max * float(config["p1"]) / float(config["p2"])))
+
+
+@cached(maxsize=64)
+def _ridge_solution(expr: sympy.Expr, p1: float, p2: float, xs_bytes: bytes, ys_bytes: bytes, pieces: int):
+    from numerics import splines as nsp
+    from theorems.splines.claims_multid import LIMIT_GRID
+    from theorems.splines.data import grid_2d
+
+    xs = np.frombuffer(xs_bytes, dtype=np.float64).reshape(-1, 2)
+    ys = np.frombuffer(ys_bytes, dtype=np.float64)
+    zeta = _zeta_callable(expr, 2, p1, p2)
+    grid = grid_2d(xs, LIMIT_GRID)
+    K = nsp.ridge_kernel_2d(xs, xs, zeta, p2 / p1, pieces)
+    a, coef = nsp.bordered_solve(K, nsp.affine_design(xs), ys)
+    g = nsp.ridge_kernel_2d(grid, xs, zeta, p2 / p1, pieces) @ a + nsp.affine_design(grid) @ coef
+    A = np.block([[K, nsp.affine_design(xs)], [nsp.affine_design(xs).T, np.zeros((3, 3))]])
+    return g, float(np.linalg.cond(A))
+
+
+def ridge_solution(closed_form, config: Config, coarse: bool = False):
+    """(g on the grid, kappa of the bordered system): the solution of problem (8) for two inputs through the raw
+    data with its free affine part, from the closed form of zeta (d = 2): g = sum_j a_j K_zeta(., x_j) + <u, x> + v
+    with K_zeta the representer kernel of the penalty (numerics.splines.ridge_kernel_2d).  coarse: half the
+    angle pieces (for the quadrature's error estimate)."""
+    from theorems.splines.data import dataset_2d
+
+    xs, ys = dataset_2d(config)
+    pieces = ridge_pieces(xs, config)
+    pieces = (pieces + 1) // 2 if coarse else pieces
+    return _ridge_solution(sympy.sympify(closed_form), float(config["p1"]), float(config["p2"]), xs.tobytes(),
+                           np.ascontiguousarray(ys).tobytes(), pieces)
+
+
+def predict_limit_2d(closed_form, config: Config) -> np.ndarray:
+    """Theorem 6's solution, with the closed form's zeta, on the grid [-R, R]^2 (R = max_j |x_j|)."""
+    return ridge_solution(closed_form, config)[0]
+
+
+def measure_limit_2d(configs, keys) -> list[Measurement]:
+    """The infinite-width network (problem (22) in two inputs): the minimum-norm interpolant with a free affine
+    part in the output-layer kernel E[relu(<W, x> + B) relu(<W, x'> + B)] of the Gaussian law, the arc-cosine
+    closed form (numerics.splines.arc_cosine_kernel), computed from the law and not from zeta."""
+    from numerics import splines as nsp
+    from theorems.splines.claims_multid import LIMIT_GRID
+    from theorems.splines.data import dataset_2d, grid_2d
+
+    out = []
+    for cf in configs:
+        xs, ys = dataset_2d(cf)
+        grid = grid_2d(xs, LIMIT_GRID)
+        p1, p2 = float(cf["p1"]), float(cf["p2"])
+        K = nsp.arc_cosine_kernel(xs, xs, p1, p2)
+        a, coef = nsp.bordered_solve(K, nsp.affine_design(xs), ys)
+        g = nsp.arc_cosine_kernel(grid, xs, p1, p2) @ a + nsp.affine_design(grid) @ coef
+        A = np.block([[K, nsp.affine_design(xs)], [nsp.affine_design(xs).T, np.zeros((3, 3))]])
+        out.append(Measurement(value=g, fitted={"kappa": {"value": float(np.linalg.cond(A))}}))
+    return out
+
+
+def limit_configurations(profile: Profile) -> st.SearchStrategy:
+    """Two inputs, the Gaussian laws of the paper's Figures 9 and 10 (sigma_w = 1, sigma_b^2 = 1 and 0.1) and
+    others (sigma_b / sigma_w from 0.16 to 4); the paper's 2-D data or random data in the disc, plus an affine
+    function."""
+    from theorems._strategies import seeds_or_papers
+
+    setting = st.fixed_dictionaries({
+        "init": st.just("gaussian"), "d": st.just(2), "p1": st.sampled_from((1.0, 0.5, 2.0)),
+        "p2": st.sampled_from((1.0, 0.3162, 0.5, 2.0)), "M": st.integers(4, 7)})
+    member = st.fixed_dictionaries({"data_seed": seeds_or_papers(), "trend": rounded(-3, 3),
+                                    "trend2": rounded(-3, 3), "offset": rounded(-3, 3)})
+    return batches(setting, member, min_size=3, max_size=4)
+
+
+def limit_assumptions(config: Config) -> str | None:
+    """Theorem 6's law (symmetric, ||W|| and B sub-Gaussian, P(W = 0) = 0): the Gaussian one with positive
+    scales, two inputs."""
+    if int(config["d"]) != 2:
+        return "the representer kernel is computed for two inputs"
+    return assumptions(config)

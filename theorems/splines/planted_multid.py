@@ -7,12 +7,17 @@ from __future__ import annotations
 import numpy as np
 
 from theorems._planted import FALSIFIED, Patch, Planted, pinned, with_argument, with_output
-from theorems.splines.claims_multid import curvature_density_multid
+from theorems.splines.claims_multid import curvature_density_multid, gaussian_limit_2d
 
 MULTID_BATCH = tuple({"init": "gaussian", "d": dim, "p1": p1, "p2": p2, "samples": 2**19, "mc_seed": seed,
                       "offsets": tuple(round(u * p2 / p1, 4) for u in (-1.5, -1.0, -0.5, -0.1, 0.0, 0.3, 0.8, 1.4))}
                      for dim, p1, p2, seed in ((2, 1.0, 0.5, 1), (3, 2.0, 1.0, 2), (2, 0.5, 2.0, 3), (3, 1.0, 0.3, 4)))
 """Two configurations each of d = 2 and d = 3, sigma_b = 1 once only."""
+
+LIMIT_BATCH = tuple({"init": "gaussian", "d": 2, "p1": 1.0, "p2": p2, "M": 5, "data_seed": seed, "trend": 1.0,
+                     "trend2": -0.5, "offset": 0.5}
+                    for p2, seed in ((1.0, -1), (0.3162, -1), (1.0, 7), (0.3162, 11)))
+"""The laws of the paper's Figures 9 and 10 (sigma_w = 1, sigma_b^2 = 1 and 0.1) on its 2-D data and on random data."""
 
 NSP = "numerics.splines"
 
@@ -70,4 +75,22 @@ PLANTED_MULTID = (
            patch=(Patch(NSP, "sphere_band_edges", with_output(_equal_height_bands)),)),
 )
 
-__all__ = ["PLANTED_MULTID", "MULTID_BATCH"]
+
+def _limit_with(closed_form_builder=None, patch=(), name="", what=""):
+    def build():
+        claim = gaussian_limit_2d
+        if closed_form_builder is not None:
+            claim = claim.with_closed_form(closed_form_builder())
+        return pinned(claim, LIMIT_BATCH)
+
+    return Planted(gaussian_limit_2d.id, name, what, build, cheap=True, examples=1, check=_misses, patch=tuple(patch))
+
+
+PLANTED_MULTID = PLANTED_MULTID + (
+    _limit_with(_one_input_density, name="one_input_density",
+                what="Theorem 19 at d = 1 as the curvature density of problem (8) in two inputs"),
+    _limit_with(patch=(Patch(NSP, "arc_cosine_kernel", with_argument(2, lambda s_w: 1.03 * s_w)),),
+                name="weight_scale_3_percent", what="the network kernel's sigma_w 3 % too large"),
+)
+
+__all__ = ["PLANTED_MULTID", "MULTID_BATCH", "LIMIT_BATCH"]
