@@ -43,6 +43,12 @@ def zeta_multid(records, ax):
     ax.legend(fontsize=7)
 
 
+@figure("splines.gaussian_limit_2d", by="p2")
+def gaussian_limit_2d(records, ax):
+    plots.predicted_vs_measured(records, ax, xlabel=r"solution of problem (8) with Theorem 19's $\zeta$ (grid)",
+                                ylabel="network limit: arc-cosine kernel interpolant")
+
+
 @figure("splines.natural_spline", by="M")
 def natural_spline(records, ax):
     plots.predicted_vs_measured(records, ax, xlabel=r"$g^* + u x + v$ from $\zeta$ (kernel system (22))",
