@@ -574,3 +574,51 @@ def _ridge_pairs(X, XP, zeta, rho, pieces):
     g = zeta(c) * rho / np.cos(phi) ** 2 * (0.5 * (top + np.pi / 2) * _WEIGHTS12)
     A0, A1, A2 = g.sum(axis=-1), (g * c).sum(axis=-1), (g * c**2).sum(axis=-1)
     return np.sum((s * sp * A0 - (s + sp) * A1 + A2) * wt, axis=(1, 2))
+
+
+# --- three inputs: W uniform on S^2, B ~ U(-a, a) (Theorems 7, 8 in d = 3) ---------------------------------------
+
+def sphere_radial_moments() -> tuple[float, float, float, float]:
+    """E[rho^k], k = 0..3, for rho = sqrt(1 - t^2), t = <V, n> of V uniform on S^2 and a fixed unit n: t is uniform
+    on [-1, 1] (Archimedes), so E[rho^k] = int_0^1 (1 - t^2)^{k/2} dt = 1, pi/4, 2/3, 3 pi/16."""
+    return 1.0, np.pi / 4, 2.0 / 3.0, 3.0 * np.pi / 16
+
+
+def _uniform_bias_cubic(s, sp):
+    """G(s, s') = -s s' m + (s + s') m^2 / 2 - m^3 / 3, m = min(s, s'): the part of degree 3 of
+    2 a E_B[(s + B)_+ (s' + B)_+] for B ~ U(-a, a) and |s|, |s'| <= a, with the sign it enters with flipped."""
+    m = np.minimum(s, sp)
+    return -s * sp * m + (s + sp) * m**2 / 2 - m**3 / 3
+
+
+def sphere_kernel_3d(x, xp, a: float) -> np.ndarray:
+    """K(x, x') = E[relu(<V, x> + B) relu(<V, x'> + B)], V uniform on S^2, B ~ U(-a, a), for |x|, |x'| <= a.
+
+    For |s|, |s'| <= a, E_B[(s + B)_+ (s' + B)_+] = (F(a) - F(-m)) / (2 a) with m = min(s, s') and
+    F(b) = s s' b + (s + s') b^2 / 2 + b^3 / 3.  V's component in the plane of x and x' is rho u, u uniform on the
+    circle and rho = sqrt(1 - t^2) independent of it (t = V's normal component, uniform on [-1, 1]), and the
+    terms of F are homogeneous of degree 0..3 in (s, s'), so
+    K = (a^3/3 + E[rho] a^2 E_u[s + s'] / 2 + E[rho^2] a E_u[s s'] - E[rho^3] E_u[G]) / (2 a), s = <u, x>,
+    G = -s s' m + (s + s') m^2 / 2 - m^3 / 3, E_u[s + s'] = 0, E_u[s s'] = <x, x'> / 2, and E_u[G] is taken over
+    the circle cut where s = s' (G is a cubic trigonometric polynomial on each arc: 16-point Gauss-Legendre is
+    exact to round-off).  All pairs."""
+    x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+    xp = np.atleast_2d(np.asarray(xp, dtype=np.float64))
+    X = np.repeat(x, xp.shape[0], axis=0)
+    XP = np.tile(xp, (x.shape[0], 1))
+    r = np.linalg.norm(X, axis=1)
+    e1 = np.where(r[:, None] > 0, X / np.where(r > 0, r, 1.0)[:, None], np.array([1.0, 0.0, 0.0]))
+    q1 = np.sum(XP * e1, axis=1)
+    q2 = np.linalg.norm(XP - q1[:, None] * e1, axis=1)            # x = (r, 0), x' = (q1, q2) in their plane
+    t0 = np.arctan2(-q2, r - q1)
+    cuts = np.sort(np.stack([(t0 + np.pi / 2) % (2 * np.pi), (t0 - np.pi / 2) % (2 * np.pi)], axis=1), axis=1)
+    edges = np.concatenate([np.zeros((X.shape[0], 1)), cuts, np.full((X.shape[0], 1), 2 * np.pi)], axis=1)
+    lo, hi = edges[:, :-1, None], edges[:, 1:, None]
+    th = 0.5 * (hi - lo) * _NODES16 + 0.5 * (hi + lo)
+    w = 0.5 * (hi - lo) * _WEIGHTS16
+    s = r[:, None, None] * np.cos(th)
+    sp = q1[:, None, None] * np.cos(th) + q2[:, None, None] * np.sin(th)
+    G = np.sum(_uniform_bias_cubic(s, sp) * w, axis=(1, 2)) / (2 * np.pi)
+    _, _, rho2, rho3 = sphere_radial_moments()
+    K = (a**3 / 3 + rho2 * a * np.sum(X * XP, axis=1) / 2 - rho3 * G) / (2 * a)
+    return K.reshape(x.shape[0], xp.shape[0])

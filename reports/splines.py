@@ -49,6 +49,12 @@ def gaussian_limit_2d(records, ax):
                                 ylabel="network limit: arc-cosine kernel interpolant")
 
 
+@figure("splines.polyharmonic_limit_3d", by="M")
+def polyharmonic_limit_3d(records, ax):
+    plots.predicted_vs_measured(records, ax, xlabel=r"polyharmonic spline $\sum_j \lambda_j |x - x_j|^3$ + affine",
+                                ylabel=r"network limit: kernel of $V \sim U(S^2)$, $B \sim U(-a_b, a_b)$")
+
+
 @figure("splines.natural_spline", by="M")
 def natural_spline(records, ax):
     plots.predicted_vs_measured(records, ax, xlabel=r"$g^* + u x + v$ from $\zeta$ (kernel system (22))",

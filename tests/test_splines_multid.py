@@ -133,3 +133,28 @@ def test_a_record_of_the_limit_claim_agrees_and_sees_the_one_input_density():
         assert claims_multid._limit_error(multid.predict_limit_2d(multid.ZETA_MULTID, cf), m, cf) <= tol < 1e-6
         wrong = multid.predict_limit_2d(multid.ZETA_MULTID.subs(d, 1), cf)
         assert claims_multid._limit_error(wrong, m, cf) > 1e3 * tol
+
+
+def test_sphere_kernel_3d_is_the_output_kernel_of_units_on_the_sphere():
+    """numerics.splines.sphere_kernel_3d = (1/n) sum_i relu(<V_i, x> + B_i) relu(<V_i, x'> + B_i) over n = 2^20
+    draws V uniform on S^2, B ~ U(-a, a), within 5 Monte Carlo standard errors (points with |x| <= a)."""
+    rng = np.random.default_rng(3)
+    for a in (1.5, 3.0):
+        x = rng.uniform(-0.8, 0.8, (4, 3))
+        V = rng.standard_normal((2**20, 3))
+        V /= np.linalg.norm(V, axis=1, keepdims=True)
+        B = rng.uniform(-a, a, 2**20)
+        F = np.maximum(V @ x.T + B[:, None], 0.0)
+        terms = F[:, :, None] * F[:, None, :]
+        se = terms.std(axis=0) / np.sqrt(B.size)
+        assert np.all(np.abs(nsp.sphere_kernel_3d(x, x, a) - terms.mean(axis=0)) < 5 * se + 1e-12)
+
+
+def test_a_record_of_the_3d_claim_agrees_and_sees_a_wrong_basis():
+    from theorems.splines.planted_multid import POLY3D_BATCH
+    from theorems.splines.theory import POLYHARMONIC_BASIS, r
+
+    for cf, m in zip(POLY3D_BATCH, multid.measure_kernel_limit_3d(POLY3D_BATCH, [None] * len(POLY3D_BATCH))):
+        tol = claims_multid.polyharmonic_3d_tolerance(None, m, cf)
+        assert np.max(np.abs(multid.predict_polyharmonic_3d(POLYHARMONIC_BASIS, cf) - m.value)) <= tol < 1e-8
+        assert np.max(np.abs(multid.predict_polyharmonic_3d(r**5, cf) - m.value)) > 1e3 * tol

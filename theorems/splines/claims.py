@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from theorems.splines.claims_limits import (curvature_density_mc, natural_spline, other_activation,
                                             polyharmonic_limit, trajectory_smoothing)
-from theorems.splines.claims_multid import curvature_density_multid, gaussian_limit_2d
+from theorems.splines.claims_multid import curvature_density_multid, gaussian_limit_2d, polyharmonic_limit_3d
 from theorems.splines.claims_networks import (output_layer_only, polyharmonic_rate, sgd_rate, spline_rate,
                                               spline_rate_bound, trajectory_network, trajectory_width_rate)
 
 CLAIMS = (curvature_density_mc, natural_spline, spline_rate, spline_rate_bound, polyharmonic_limit,
           polyharmonic_rate, output_layer_only, sgd_rate, trajectory_smoothing, other_activation,
-          trajectory_network, trajectory_width_rate, curvature_density_multid, gaussian_limit_2d)
+          trajectory_network, trajectory_width_rate, curvature_density_multid, gaussian_limit_2d,
+          polyharmonic_limit_3d)
 
 __all__ = ["CLAIMS", "curvature_density_mc", "natural_spline", "spline_rate", "spline_rate_bound", "polyharmonic_limit",
            "polyharmonic_rate", "output_layer_only", "sgd_rate", "trajectory_smoothing", "other_activation",
-           "trajectory_network", "trajectory_width_rate", "curvature_density_multid", "gaussian_limit_2d"]
+           "trajectory_network", "trajectory_width_rate", "curvature_density_multid", "gaussian_limit_2d",
+           "polyharmonic_limit_3d"]

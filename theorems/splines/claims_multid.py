@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from theorems import _budget
-from theorems._agreement import FLOAT64_EPS
+from theorems._agreement import FLOAT64_EPS, max_abs_error
 from theorems._claim import Agreement, Claim, Config, Measurement
 from theorems.splines.constants import SOURCE
 
@@ -146,4 +146,52 @@ gaussian_limit_2d = Claim(
     assumptions=".multid:limit_assumptions",
     agreement=Agreement(name="max over the grid |g_zeta - g_network|", error=_limit_error, tolerance=limit_tolerance,
                         reason=limit_tolerance.__doc__),
+)
+
+
+# --- three inputs: Theorem 8's polyharmonic spline for W uniform on S^2 ------------------------------------------
+
+GRID_3D = 9
+"""Points per side of the grid [-R, R]^3 whose points inside the ball of radius R = max_j |x_j| are compared."""
+
+
+def polyharmonic_3d_tolerance(predicted, measurement: Measurement, config: Config) -> float:
+    """256 (kappa(A_K) + kappa(A_r)) eps max(1, max|y|), A the two bordered systems [K P; P^T 0] (K the sphere
+    kernel, r the matrix |x_i - x_j|^3).
+
+    Both interpolants come from backward-stable solves (forward error <= kappa eps ||s|| up to a modest constant,
+    Higham ch. 7); the sphere kernel is a closed form in everything but one circle average of a cubic trigonometric
+    polynomial on two arcs, which 16-point Gauss-Legendre takes to round-off; 256 covers the constants.
+    """
+    from numerics import splines as nsp
+    from theorems.splines.multid import dataset_3d
+
+    xs, ys = dataset_3d(config)
+    P = nsp.affine_design(xs)
+    M = xs.shape[0]
+    total = 0.0
+    for K in (nsp.sphere_kernel_3d(xs, xs, float(config["a"])),
+              np.linalg.norm(xs[:, None] - xs[None], axis=-1) ** 3):
+        A = np.zeros((M + 4, M + 4))
+        A[:M, :M], A[:M, M:], A[M:, :M] = K, P, P.T
+        total += np.linalg.cond(A)
+    return 256.0 * total * FLOAT64_EPS * max(1.0, float(np.max(np.abs(ys))))
+
+
+polyharmonic_limit_3d = Claim(
+    id="splines.polyharmonic_limit_3d",
+    statement=(
+        "For three inputs with W uniform on the sphere S^2 and B ~ U(-a_b, a_b), a_b >= max_i |x_i|, the solution of "
+        "the variational problem is the polyharmonic spline h(x) - f_0(x) = sum_j lambda_j |x - x_j|^3 + <u, x> + v "
+        "with sum_j lambda_j = 0 and sum_j lambda_j x_j = 0: the infinite-width network's minimum-norm interpolant "
+        "with a free affine part equals it (on the grid's points in the ball of radius max_j |x_j|)."),
+    source=(f"{SOURCE}, Theorems 7 and 8 (eq. (10)-(11)), stated for every d >= 2 (Lemma 36); d = 3 and the "
+            "closed form of the sphere kernel (Archimedes' theorem) are [derived]"),
+    closed_form=".theory:POLYHARMONIC_BASIS",
+    symbols={"r": "distance |x - x_j|"},
+    predict=".multid:predict_polyharmonic_3d",
+    measure=".multid:measure_kernel_limit_3d",
+    configurations=".multid:polyharmonic_3d_configurations",
+    assumptions=".multid:polyharmonic_3d_assumptions",
+    agreement=max_abs_error(polyharmonic_3d_tolerance, reason=polyharmonic_3d_tolerance.__doc__),
 )

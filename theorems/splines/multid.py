@@ -281,3 +281,80 @@ def limit_assumptions(config: Config) -> str | None:
     if int(config["d"]) != 2:
         return "the representer kernel is computed for two inputs"
     return assumptions(config)
+
+
+# --- three inputs, W uniform on S^2: the polyharmonic spline of Theorem 8 -------------------------------------
+
+def dataset_3d(config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """M points uniform in the ball of radius 1.4 with gaps >= 0.5, outputs U(-1.5, 1.5), plus the affine function
+    trend x_1 + trend2 x_2 + offset (as the two-input data, theorems.splines.data.dataset_2d)."""
+    rng = np.random.default_rng(int(config["data_seed"]))
+    M = int(config["M"])
+    while True:
+        v = rng.standard_normal((M, 3))
+        xs = 1.4 * rng.uniform(0, 1, (M, 1)) ** (1 / 3) * v / np.linalg.norm(v, axis=1, keepdims=True)
+        gaps = np.linalg.norm(xs[:, None] - xs[None], axis=-1) + 10 * np.eye(M)
+        if gaps.min() >= 0.5:
+            break
+    ys = rng.uniform(-1.5, 1.5, M)
+    trend = config.get("trend", 0.0) * xs[:, 0] + config.get("trend2", 0.0) * xs[:, 1]
+    return xs, ys + trend + config.get("offset", 0.0)
+
+
+def grid_3d(xs: np.ndarray) -> np.ndarray:
+    """The points of the grid [-R, R]^3 (GRID_3D per side, R = max_j |x_j|) inside the ball of radius R."""
+    from theorems.splines.claims_multid import GRID_3D
+
+    R = float(np.max(np.linalg.norm(xs, axis=1)))
+    g = np.linspace(-R, R, GRID_3D)
+    pts = np.stack(np.meshgrid(g, g, g), axis=-1).reshape(-1, 3)
+    return pts[np.linalg.norm(pts, axis=1) <= R * (1 + 1e-12)]
+
+
+def predict_polyharmonic_3d(closed_form, config: Config) -> np.ndarray:
+    """sum_j lambda_j phi(|x - x_j|) + <u, x> + v with the closed form's basis phi(r) through the data (eq. (10)-(11),
+    d = 3), on the grid's points in the ball."""
+    from numerics import splines as nsp
+    from theorems.splines.theory import r
+
+    xs, ys = dataset_3d(config)
+    basis = sympy.lambdify(r, closed_form, "numpy")
+    f = lambda dist: np.where(dist > 0, basis(np.where(dist > 0, dist, 1.0)), 0.0)
+    return nsp.radial_spline(xs, ys, grid_3d(xs), f)
+
+
+def measure_kernel_limit_3d(configs, keys) -> list[Measurement]:
+    """The infinite-width network for three inputs, W uniform on S^2, B ~ U(-a, a): the minimum-norm interpolant
+    with a free affine part in the kernel E[relu(<V, x> + B) relu(<V, x'> + B)] (numerics.splines.sphere_kernel_3d),
+    computed from the law."""
+    from numerics import splines as nsp
+
+    out = []
+    for cf in configs:
+        xs, ys = dataset_3d(cf)
+        grid = grid_3d(xs)
+        K = nsp.sphere_kernel_3d(xs, xs, float(cf["a"]))
+        a, coef = nsp.bordered_solve(K, nsp.affine_design(xs), ys)
+        g = nsp.sphere_kernel_3d(grid, xs, float(cf["a"])) @ a + nsp.affine_design(grid) @ coef
+        out.append(Measurement(value=g))
+    return out
+
+
+def polyharmonic_3d_configurations(profile: Profile) -> st.SearchStrategy:
+    """Three inputs, a_b in {1.5, 2, 3}, M = 5..8 random points in the ball of radius 1.4 (M >= d + 2: with M = 4
+    the interpolant is the affine function through the points, whatever the basis)."""
+    setting = st.fixed_dictionaries({"init": st.just("sphere"), "d": st.just(3), "a": st.sampled_from((1.5, 2.0, 3.0)),
+                                     "M": st.integers(5, 8)})
+    member = st.fixed_dictionaries({"data_seed": seeds(), "trend": rounded(-3, 3), "trend2": rounded(-3, 3),
+                                    "offset": rounded(-3, 3)})
+    return batches(setting, member, min_size=3, max_size=4)
+
+
+def polyharmonic_3d_assumptions(config: Config) -> str | None:
+    """Theorem 7: W uniform on S^{d-1}, B ~ U(-a_b, a_b) with a_b >= max_i |x_i| (the grid lies in the ball of
+    radius max_i |x_i|, where sphere_kernel_3d's closed form holds)."""
+    xs, _ = dataset_3d(config)
+    R = float(np.max(np.linalg.norm(xs, axis=1)))
+    if config["a"] < R:
+        return f"a_b = {config['a']} < max |x_i| = {R:.3f}"
+    return None

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from theorems._planted import FALSIFIED, Patch, Planted, pinned, with_argument, with_output
-from theorems.splines.claims_multid import curvature_density_multid, gaussian_limit_2d
+from theorems._planted import FALSIFIED, SURVIVES, Patch, Planted, pinned, with_argument, with_output
+from theorems.splines.claims_multid import curvature_density_multid, gaussian_limit_2d, polyharmonic_limit_3d
 
 MULTID_BATCH = tuple({"init": "gaussian", "d": dim, "p1": p1, "p2": p2, "samples": 2**19, "mc_seed": seed,
                       "offsets": tuple(round(u * p2 / p1, 4) for u in (-1.5, -1.0, -0.5, -0.1, 0.0, 0.3, 0.8, 1.4))}
@@ -93,4 +93,34 @@ PLANTED_MULTID = PLANTED_MULTID + (
                 name="weight_scale_3_percent", what="the network kernel's sigma_w 3 % too large"),
 )
 
-__all__ = ["PLANTED_MULTID", "MULTID_BATCH", "LIMIT_BATCH"]
+POLY3D_BATCH = tuple({"init": "sphere", "d": 3, "a": a, "M": M, "data_seed": seed, "trend": 1.0, "trend2": -2.0,
+                      "offset": 0.5} for a, M, seed in ((1.5, 5, 3), (2.0, 6, 8), (3.0, 7, 21)))
+"""Three inputs, W uniform on S^2, random data in the ball of radius 1.4."""
+
+
+def _linear_basis():
+    from theorems.splines.theory import r
+
+    return r
+
+
+PLANTED_MULTID = PLANTED_MULTID + (
+    Planted(polyharmonic_limit_3d.id, "biharmonic_r",
+            "r, the biharmonic spline of d = 3 (the Green's function of Delta^2), in place of Theorem 8's r^3",
+            lambda: pinned(polyharmonic_limit_3d.with_closed_form(_linear_basis()), POLY3D_BATCH), cheap=True,
+            examples=1, check=_misses),
+    Planted(polyharmonic_limit_3d.id, "bias_cubic_sign",
+            "a sign in the bias moment's cubic part: G(s, -s') for G(s, s')",
+            lambda: pinned(polyharmonic_limit_3d, POLY3D_BATCH), cheap=True, examples=1, check=_misses,
+            patch=(Patch(NSP, "_uniform_bias_cubic", with_argument(1, lambda sp: -sp)),)),
+    Planted(polyharmonic_limit_3d.id, "great_circle",
+            "V drawn on the great circle in the plane of x and x' (rho = 1) instead of uniformly on S^2",
+            lambda: pinned(polyharmonic_limit_3d, POLY3D_BATCH), cheap=True, examples=1, expected=SURVIVES,
+            reason=("an equivalent mutant: the kernel is a constant plus E[rho^2] a <x, x'> / (2 a) minus "
+                    "E[rho^3] E_u[G] / (2 a), and the side conditions sum_j lambda_j = 0, sum_j lambda_j x_j = 0 "
+                    "cancel the first two terms; the moments of rho only scale the third, which leaves the "
+                    "interpolant unchanged (the circle's kernel, Theorem 8 in d = 2, gives the same r^3 spline)"),
+            patch=(Patch(NSP, "sphere_radial_moments", with_output(lambda moments: (1.0, 1.0, 1.0, 1.0))),)),
+)
+
+__all__ = ["PLANTED_MULTID", "MULTID_BATCH", "LIMIT_BATCH", "POLY3D_BATCH"]
