@@ -30,7 +30,7 @@ CHEAP = {  # ci-profile wall time under 10 s on the 2-core machine (reports/ci/r
     "shrinkage.threshold_kappa", "shrinkage.basis_step_exact", "shrinkage.basis_monotonic_dst",
     "shrinkage.sinc_cliff",
     "splines.curvature_density", "splines.natural_spline", "splines.polyharmonic_limit",
-    "splines.trajectory_smoothing",
+    "splines.trajectory_smoothing", "splines.polyharmonic_limit_3d",
 }
 
 
