@@ -220,3 +220,73 @@ PLANTED_IN_TRAINING = (
 )
 
 PLANTED = PLANTED + PLANTED_IN_TRAINING
+
+
+# --- more bugs in the experiment: the kernels, the polynomials and the sampling of numerics patched ----------------
+
+def _negated_angle(original):
+    """K(-u): the kernel evaluated at the antipodal angle (a sign lost in u = cos theta)."""
+    import numpy as np
+
+    return lambda u, bias=0.0: original(-np.asarray(u), bias)
+
+
+def _kappa1_only(original):
+    """Cao's kernel without its first-layer term: kappa_1(u) = (u (pi - arccos u) + sqrt(1 - u^2)) / pi alone."""
+    import numpy as np
+
+    def planted(u, bias=0.0):
+        u = np.clip(np.asarray(u, dtype=np.float64), -1.0, 1.0)
+        return (u * (np.pi - np.arccos(u)) + np.sqrt(np.maximum(1.0 - u * u, 0.0))) / np.pi
+
+    return planted
+
+
+def _anisotropic(original):
+    """Points from the normalised N(0, diag(1.5^2, 1, ..., 1)): the first coordinate's scale 1.5, so the points
+    crowd towards +-e_1 (sampling that is not uniform on the sphere)."""
+
+    def planted(key, n, d):
+        import jax
+        import jax.numpy as jnp
+
+        g = jax.random.normal(key, (n, d), dtype=jnp.float64)
+        g = g.at[:, 0].multiply(1.5)
+        return g / jnp.linalg.norm(g, axis=1, keepdims=True)
+
+    return planted
+
+
+PLANTED_IN_NUMERICS_2 = (
+    _numerics("spectrum_circle", "kernel_at_minus_u", "the NumPy kernel evaluated at -u (a sign in cos theta)",
+              CIRCLE_BATCH, Patch("numerics.ntk", "ntk_numpy", _negated_angle)),
+    _numerics("spectrum_circle", "chebyshev_degree_off_by_one", "the Chebyshev polynomial of degree k + 1 for degree k",
+              CIRCLE_BATCH, Patch("numerics.sphere", "gegenbauer", with_argument(0, lambda k: k + 1))),
+    _numerics("spectrum_sphere", "kernel_at_minus_u", "the NumPy kernel evaluated at -u (a sign in cos theta)",
+              SPHERE_BATCH, Patch("numerics.ntk", "ntk_numpy", _negated_angle)),
+    _numerics("spectrum_sphere", "bias_counted_twice", "the bias term of K counted twice: beta = 2 for a trained bias",
+              SPHERE_BATCH, Patch("numerics.ntk", "ntk_numpy", with_argument(1, lambda b: 2 * b))),
+    _numerics("cao_spectrum", "kernel_2_percent", "Cao's NumPy kernel 2 % too large: 1.02 K_Cao(u)",
+              CAO_SPECTRUM_BATCH, Patch("numerics.ntk", "cao_ntk_numpy", scaled_output(1.02))),
+    _numerics("cao_spectrum", "bias_term_dropped", "the bias term of Cao's kernel dropped: K_Cao of bias 0",
+              CAO_SPECTRUM_BATCH, Patch("numerics.ntk", "cao_ntk_numpy", _bias_dropped)),
+    _numerics("cao_decay_in_degree", "first_layer_term_dropped",
+              "the first layer's term (u + beta) kappa_0(u) / 2 of Cao's kernel dropped: kappa_1 alone",
+              CAO_DEGREE_BATCH, Patch("numerics.ntk", "cao_ntk_numpy", _kappa1_only)),
+    _numerics("cao_decay_in_dimension", "bias_term_dropped",
+              "the bias term of Cao's kernel dropped: odd degrees vanish where a bias is trained",
+              CAO_DIMENSION_BATCH, Patch("numerics.ntk", "cao_ntk_numpy", _bias_dropped)),
+    _numerics("gram_spectrum", "sampling_not_uniform",
+              "the training inputs drawn from a normalised Gaussian with the first coordinate's scale 1.5 (not "
+              "uniform on the sphere): the Gram spectrum tends to another operator's", GRAM_BATCH,
+              Patch("numerics.sphere", "uniform", _anisotropic), cheap=False),
+)
+
+PLANTED = PLANTED + PLANTED_IN_NUMERICS_2
+
+PLANTED_SECOND = (
+    _pinned("nonuniform_data", "cosine_coefficient_rate", "the cosine-series coefficient 2 mu_k as the rate",
+            lambda th: (1 - 2 * th.eta * th.mu) ** th.t, NONUNIFORM_BATCH),
+)
+
+PLANTED = PLANTED + PLANTED_SECOND

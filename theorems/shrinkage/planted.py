@@ -370,3 +370,25 @@ PLANTED_WITHOUT_THE_CLIFF = (
 )
 
 PLANTED = PLANTED + PLANTED_IN_NUMERICS + PLANTED_WITHOUT_THE_CLIFF
+
+
+# --- more bugs in the experiment: numerics.shrinkage patched, the registered claims on a pinned batch --------------
+
+PLANTED_IN_NUMERICS_2 = (
+    _numerics(claims.sign_alternation, "step_up_the_gradient",
+              "GD's step taken up the gradient (a sign): W + alpha A^T (A W - I)", ALTERNATION_BATCH,
+              Patch(NX, "gradient_descent_hat_matrices", with_argument(1, lambda a: -a))),
+    _numerics(claims.threshold_exact, "gradient_without_the_half",
+              "GD on ||A w - y||^2 without the 1/2: the learning rate doubled", THRESHOLD_BATCH,
+              Patch(NX, "gradient_descent_hat_matrices", with_argument(1, lambda a: 2.0 * a))),
+    _numerics(claims.basis_step_exact, "jacobian_transposed", "the Jacobian transposed (A^T for A)",
+              STEP_BASIS_BATCH, Patch(NX, "network_jacobian", with_output(lambda A: A.T))),
+    _numerics(claims.filter_exact, "gradient_without_the_half",
+              "GD on ||A w - y||^2 without the 1/2: the learning rate doubled", FILTER_BATCH,
+              Patch(NX, "gradient_descent_fits", with_argument(2, lambda a: 2.0 * a))),
+    _numerics(claims.threshold_kappa, "step_up_the_gradient",
+              "GD's step taken up the gradient (a sign): W + alpha A^T (A W - I)", THRESHOLD_BATCH,
+              Patch(NX, "gradient_descent_hat_matrices", with_argument(1, lambda a: -a))),
+)
+
+PLANTED = PLANTED + PLANTED_IN_NUMERICS_2

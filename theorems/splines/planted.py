@@ -369,3 +369,70 @@ PLANTED_IN_NUMERICS = (
 )
 
 PLANTED = PLANTED + PLANTED_IN_NUMERICS + PLANTED_MULTID
+
+
+# --- more bugs in the experiment: numerics.splines and numerics.shallow patched ------------------------------------
+
+def _first_moment_sign(moments):
+    """(int zeta, int t zeta, int t^2 zeta) with the first moment's sign flipped."""
+    import numpy as np
+
+    return np.asarray(moments) * np.array([1.0, -1.0, 1.0])
+
+
+def _asi_copies_independent(original):
+    """``sample_asi_numpy`` with the second copy drawn from another seed: the ASI copy not made, so f_0 != 0."""
+
+    def planted(seed, n, d, init, p1, p2):
+        import numpy as np
+
+        one, other = original(seed, n, d, init, p1, p2), original(seed + 1, n, d, init, p1, p2)
+        return {k: np.stack([one[k][0], other[k][1]]) for k in one}
+
+    return planted
+
+
+def _output_arm_drops_last_point(original):
+    """``train`` with the last data point left out when only the output layer trains (an off-by-one in the data
+    range of that branch): the two arms interpolate different data."""
+
+    def planted(nets, etas, X, Y, tol, max_steps, act="relu", output_only=False):
+        if output_only:
+            X, Y = X[:-1], Y[:-1]
+        return original(nets, etas, X, Y, tol, max_steps, act, output_only)
+
+    return planted
+
+
+SH = "numerics.shallow"
+
+
+def _registered(claim, name, what, *patches):
+    """A bug planted in :mod:`numerics` (``patches``), the registered ``claim`` run on one example of its own
+    search (a rate claim's batch of four configurations; its sweeps are the expensive part)."""
+    return Planted(claim.id, name, what, examples=1, patch=tuple(patches))
+
+PLANTED_IN_NUMERICS_2 = (
+    _numerics(claims.natural_spline, "first_moment_sign",
+              "a sign in the kernel's moments: the first moment int t zeta(t) dt with the wrong sign", SPLINE_BATCH,
+              Patch(NSP, "_moments", with_output(_first_moment_sign))),
+    _numerics(claims.other_activation, "bias_half_width",
+              "B ~ U(-a_b / 2, a_b / 2) in the network's kernel: the half-width read as the width", ACTIVATION_BATCH,
+              Patch(NSP, "_power_bias_moment", with_argument(2, lambda a: 0.5 * a))),
+    _registered(claims.spline_rate_bound, "asi_copy_not_made",
+                "the two ASI copies drawn from different seeds: f_0 != 0, the network does not start at zero",
+                Patch(SH, "sample_asi_numpy", _asi_copies_independent)),
+    _numerics(claims.polyharmonic_rate, "asi_copy_not_made",
+              "the two ASI copies drawn from different seeds: f_0 != 0 (two inputs)", POLYHARMONIC_BATCH,
+              Patch(SH, "sample_asi_numpy", _asi_copies_independent), cheap=False),
+    _registered(claims.sgd_rate, "asi_copy_not_made", "the two ASI copies drawn from different seeds: f_0 != 0 (SGD)",
+                Patch(SH, "sample_asi_numpy", _asi_copies_independent)),
+    _numerics(claims.trajectory_width_rate, "asi_copy_not_made",
+              "the two ASI copies drawn from different seeds: f_0 != 0 along the whole trajectory", NETWORK_BATCH,
+              Patch(SH, "sample_asi_numpy", _asi_copies_independent), cheap=False),
+    _registered(claims.output_layer_only, "output_arm_drops_last_point",
+                "the output-layer-only training leaves the last data point out (an off-by-one in its data range)",
+                Patch(SH, "train", _output_arm_drops_last_point)),
+)
+
+PLANTED = PLANTED + PLANTED_IN_NUMERICS_2
