@@ -184,3 +184,54 @@ def with_argument(index: int, change: Callable[[Any], Any]) -> Callable[[Callabl
 def with_output(change: Callable[[Any], Any]) -> Callable[[Callable], Callable]:
     """The function's result passed through ``change`` (a sign, a transpose, a term dropped)."""
     return lambda original: lambda *args, **kwargs: change(original(*args, **kwargs))
+
+
+# --- the table counted: what the planted versions show of each family ---------------------------------------
+
+def entries() -> list[Planted]:
+    """Every family's planted wrong versions, in the families' order."""
+    from theorems import _registry
+
+    out: list[Planted] = []
+    for family in _registry.families():
+        module = importlib.import_module(f"{_registry._family_modules()[family]}.planted")
+        out.extend(module.PLANTED)
+    return out
+
+
+def kill_rates(planted: Sequence[Planted] | None = None) -> dict[str, dict[str, int]]:
+    """Per family and in all (``"all"``): entries, caught (expected falsified), surviving, planted in
+    :mod:`numerics` (the experiment side), and in the fast tier."""
+    planted = entries() if planted is None else planted
+    table: dict[str, dict[str, int]] = {}
+    for p in planted:
+        for key in (p.claim.split(".")[0], "all"):
+            row = table.setdefault(key, {"entries": 0, "caught": 0, "survives": 0, "numerics": 0, "fast": 0})
+            row["entries"] += 1
+            row["caught"] += p.expected == FALSIFIED
+            row["survives"] += p.expected == SURVIVES
+            row["numerics"] += p.in_numerics
+            row["fast"] += p.cheap
+    return table
+
+
+def kill_rate_text(planted: Sequence[Planted] | None = None) -> str:
+    """The kill-rate table per family and every survivor with its reason, as plain text."""
+    planted = entries() if planted is None else planted
+    table = kill_rates(planted)
+    lines = [f"{'family':<10} {'entries':>7} {'caught':>6} {'kill rate':>9} {'in numerics':>11} {'share':>6} "
+             f"{'fast':>5}"]
+    for family, row in sorted(table.items(), key=lambda item: item[0] == "all"):
+        lines.append(f"{family:<10} {row['entries']:>7} {row['caught']:>6} {row['caught'] / row['entries']:>9.0%} "
+                     f"{row['numerics']:>11} {row['numerics'] / row['entries']:>6.0%} {row['fast']:>5}")
+    lines.append("")
+    lines.append("surviving wrong versions (expected to come out 'holds'), with the reason:")
+    for p in planted:
+        if p.expected == SURVIVES:
+            side = "numerics" if p.in_numerics else "claim"
+            lines.append(f"- {p.id} [{side}]: {p.what}. {p.reason}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m theorems._planted
+    print(kill_rate_text())

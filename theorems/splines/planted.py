@@ -407,6 +407,11 @@ def _output_arm_drops_last_point(original):
 SH = "numerics.shallow"
 
 
+def _powers_shifted(original):
+    """``polynomial_design`` with the powers 1..m in place of 0..m-1."""
+    return lambda x, m: original(x, m + 1)[:, 1:]
+
+
 def _registered(claim, name, what, *patches):
     """A bug planted in :mod:`numerics` (``patches``), the registered ``claim`` run on one example of its own
     search (a rate claim's batch of four configurations; its sweeps are the expensive part)."""
@@ -419,6 +424,9 @@ PLANTED_IN_NUMERICS_2 = (
     _numerics(claims.other_activation, "bias_half_width",
               "B ~ U(-a_b / 2, a_b / 2) in the network's kernel: the half-width read as the width", ACTIVATION_BATCH,
               Patch(NSP, "_power_bias_moment", with_argument(2, lambda a: 0.5 * a))),
+    _numerics(claims.other_activation, "polynomial_powers_off_by_one",
+              "the network's free polynomial part with the powers x^1..x^m for x^0..x^(m-1) (an off-by-one in the "
+              "powers: no constant, a cubic)", ACTIVATION_BATCH, Patch(NSP, "polynomial_design", _powers_shifted)),
     _registered(claims.spline_rate_bound, "asi_copy_not_made",
                 "the two ASI copies drawn from different seeds: f_0 != 0, the network does not start at zero",
                 Patch(SH, "sample_asi_numpy", _asi_copies_independent)),
