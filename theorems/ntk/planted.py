@@ -284,6 +284,11 @@ PLANTED_IN_NUMERICS_2 = (
               CAO_SPECTRUM_BATCH, Patch("numerics.sphere", "gegenbauer", with_argument(0, lambda k: k + 1))),
     _numerics("cao_spectrum", "kernel_at_minus_u", "Cao's NumPy kernel evaluated at -u (a sign in cos theta)",
               CAO_SPECTRUM_BATCH, Patch("numerics.ntk", "cao_ntk_numpy", _negated_angle)),
+    _numerics("spectrum_sphere", "kernel_2_percent", "the NumPy kernel 2 % too large: 1.02 K(u)", SPHERE_BATCH,
+              Patch("numerics.ntk", "ntk_numpy", scaled_output(1.02))),
+    _numerics("cao_spectrum", "funk_hecke_inverted", "the Funk-Hecke constant inverted: omega_{D-1}/omega_{D-2}",
+              CAO_SPECTRUM_BATCH,
+              Patch("numerics.sphere", "funk_hecke_constant", lambda original: lambda d: 1.0 / original(d))),
     _numerics("gram_spectrum", "sampling_not_uniform",
               "the training inputs drawn from a normalised Gaussian with the first coordinate's scale 1.5 (not "
               "uniform on the sphere): the Gram spectrum tends to another operator's", GRAM_BATCH,

@@ -424,6 +424,8 @@ PLANTED_IN_NUMERICS_2 = (
     _numerics(claims.other_activation, "bias_half_width",
               "B ~ U(-a_b / 2, a_b / 2) in the network's kernel: the half-width read as the width", ACTIVATION_BATCH,
               Patch(NSP, "_power_bias_moment", with_argument(2, lambda a: 0.5 * a))),
+    _numerics(claims.trajectory_smoothing, "one_step_too_many", "every recorded time one step late (t + 1 steps)",
+              SMOOTHING_BATCH, Patch(NSP, "kernel_gd_values", with_argument(3, lambda t: t + 1))),
     _numerics(claims.other_activation, "polynomial_powers_off_by_one",
               "the network's free polynomial part with the powers x^1..x^m for x^0..x^(m-1) (an off-by-one in the "
               "powers: no constant, a cubic)", ACTIVATION_BATCH, Patch(NSP, "polynomial_design", _powers_shifted)),
