@@ -421,7 +421,7 @@ def _registered(claim, name, what, *patches):
 
 PLANTED_IN_NUMERICS_2 = (
     _numerics(claims.natural_spline, "first_moment_sign",
-              "a sign in the kernel's moments: the first moment int t zeta(t) dt with the wrong sign", SPLINE_BATCH,
+              "a sign in the kernel's moments: the first moment int t zeta(t) dt with the wrong sign", SPLINE_BATCH[:1],
               Patch(NSP, "_moments", with_output(_first_moment_sign))),
     _numerics(claims.other_activation, "bias_half_width",
               "B ~ U(-a_b / 2, a_b / 2) in the network's kernel: the half-width read as the width", ACTIVATION_BATCH,
