@@ -297,9 +297,24 @@ PLANTED_IN_NUMERICS_2 = (
 
 PLANTED = PLANTED + PLANTED_IN_NUMERICS_2
 
+def _harmonic_unnormalised(original):
+    """The zonal harmonic without its normalisation sqrt(N(d, k)): P_k(<x, pole>), not a unit vector of L^2."""
+
+    def planted(k, d, x, pole):
+        from numerics import sphere
+
+        return original(k, d, x, pole) / sphere.multiplicity(d, k) ** 0.5
+
+    return planted
+
+
 PLANTED_SECOND = (
     _pinned("nonuniform_data", "cosine_coefficient_rate", "the cosine-series coefficient 2 mu_k as the rate",
             lambda th: (1 - 2 * th.eta * th.mu) ** th.t, NONUNIFORM_BATCH),
+    _numerics("learning_rates", "harmonic_normalisation_dropped",
+              "the target harmonics without their normalisation sqrt(N(d, k)): the projections read against "
+              "coefficients A_j of unit harmonics", LR_BATCH,
+              Patch("numerics.sphere", "unit_zonal_harmonic", _harmonic_unnormalised), cheap=False),
 )
 
 PLANTED = PLANTED + PLANTED_SECOND
