@@ -441,7 +441,13 @@ PLANTED_IN_NUMERICS_2 = (
                 Patch(SH, "sample_asi_numpy", _asi_copies_independent)),
     _numerics(claims.trajectory_network, "asi_copy_not_made",
               "the two ASI copies drawn from different seeds: f_0 != 0 along the whole trajectory", NETWORK_BATCH,
-              Patch(SH, "sample_asi_numpy", _asi_copies_independent), cheap=False),
+              Patch(SH, "sample_asi_numpy", _asi_copies_independent), cheap=False, expected=SURVIVES,
+              reason=("the departure R_n from the linearisation started at 0 keeps the term (I - K_n / (lambda t))^t "
+                      "f_0 of order one (R_n = 0.05 to 0.8 at every width, where the right code gives about n^-2), "
+                      "so the fitted slopes are 0.04, -0.16 and -0.14 on the three stable configurations of the "
+                      "batch; but their intervals at level 1 - 1e-5 with 10 degrees of freedom (t = 8.1) are "
+                      "[-1.34, 1.41], [-1.45, 1.14] and [-0.92, 0.64], and all reach -1/2 (the fourth is out of "
+                      "scope: 7 of 12 runs unstable)")),
     _numerics(claims.trajectory_width_rate, "asi_copy_not_made",
               "the two ASI copies drawn from different seeds: f_0 != 0 along the whole trajectory", NETWORK_BATCH,
               Patch(SH, "sample_asi_numpy", _asi_copies_independent), cheap=False, expected=SURVIVES,
