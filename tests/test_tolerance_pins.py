@@ -114,3 +114,46 @@ def test_the_round_off_unit():
     from theorems._agreement import FLOAT64_EPS
 
     assert FLOAT64_EPS == 2.0**-52
+
+
+def _measurement(**series):
+    from theorems._claim import Measurement
+
+    return Measurement(value=0.0, series=series)
+
+
+def test_the_round_off_helpers_on_given_inputs():
+    """The round-off tolerances the measured batches of tests/test_tolerances.py do not reach, each on an input
+    made up here, against the formula its docstring derives."""
+    import theorems
+
+    eps = 2.0**-52
+    tol = lambda claim: theorems.get(claim).agreement.tolerance  # noqa: E731
+    config = {"n": 48, "q": 128}
+    for claim in ("shrinkage.threshold_kappa", "shrinkage.threshold_exact"):
+        assert tol(claim)(None, None, config) == pytest.approx(16.0 * 129 * 48 * eps, rel=1e-12, abs=0)
+    for claim in ("shrinkage.sign_alternation", "shrinkage.basis_monotonic_dst"):   # counts: below one miss
+        assert tol(claim)(None, None, config) == 0.5
+    cao = {"sphere_dim": 4, "bias": 1, "k": 2}
+    assert tol("ntk.cao_spectrum")(0.01, _measurement(error_bound=3e-14), cao) == pytest.approx(
+        3e-14 + 64 * eps * 2.0, rel=1e-12, abs=0)
+    identity = {"n": 32, "steps": 60, "eta_frac": 0.3}
+    assert tol("ntk.damped_deviations_identity")(None, _measurement(max_residual_norm=2.5), identity) == (
+        pytest.approx(64.0 * 61 * 32 * eps * 2.5 * 1.6, rel=1e-12, abs=0))
+
+
+def test_the_trajectory_allowance():
+    """max_k |1/(1 + a mu_k t) - (1 - a mu_k)^t| + 64 (kappa(K) + t) eps at each recorded step, a = eta_bar / M,
+    from K's eigenvalues (App. N.1's gap in discrete time, and rounding)."""
+    from theorems.splines.claims_limits import trajectory_allowance
+    from theorems.splines.planted import SMOOTHING_BATCH
+    from theorems.splines.trajectories import trajectory_of
+
+    config = SMOOTHING_BATCH[0]
+    _, _, K, _, eta_bar, times = trajectory_of(config)
+    mu = np.linalg.eigvalsh(K)
+    a = eta_bar / config["M"]
+    t = np.asarray(times, dtype=np.float64)
+    gap = np.array([np.max(np.abs(1 / (1 + a * mu * s) - (1 - a * mu) ** s)) for s in t])
+    expected = gap + 64.0 * (mu.max() / mu.min() + t) * 2.0**-52
+    assert trajectory_allowance(config) == pytest.approx(expected, rel=1e-6, abs=0)
