@@ -28,7 +28,8 @@ def test_the_kill_rate_table_counts_every_entry():
     assert table["all"]["caught"] + table["all"]["survives"] == len(entries)
     families = {c.id.split(".")[0] for c in theorems.all_claims()}
     assert set(table) == families | {"all"}
-    for key in ("entries", "caught", "survives", "numerics", "fast"):
+    assert table["all"]["numerics_caught"] == sum(p.in_numerics and p.expected == "falsified" for p in entries)
+    for key in ("entries", "caught", "survives", "numerics", "numerics_caught", "fast"):
         assert sum(table[f][key] for f in families) == table["all"][key]
     text = _planted.kill_rate_text(entries)
     assert text.count("\n- ") == table["all"]["survives"]   # every survivor listed with its reason

@@ -201,16 +201,18 @@ def entries() -> list[Planted]:
 
 def kill_rates(planted: Sequence[Planted] | None = None) -> dict[str, dict[str, int]]:
     """Per family and in all (``"all"``): entries, caught (expected falsified), surviving, planted in
-    :mod:`numerics` (the experiment side), and in the fast tier."""
+    :mod:`numerics` (the experiment side) and of those caught, and in the fast tier."""
     planted = entries() if planted is None else planted
     table: dict[str, dict[str, int]] = {}
     for p in planted:
         for key in (p.claim.split(".")[0], "all"):
-            row = table.setdefault(key, {"entries": 0, "caught": 0, "survives": 0, "numerics": 0, "fast": 0})
+            row = table.setdefault(key, {"entries": 0, "caught": 0, "survives": 0, "numerics": 0,
+                                         "numerics_caught": 0, "fast": 0})
             row["entries"] += 1
             row["caught"] += p.expected == FALSIFIED
             row["survives"] += p.expected == SURVIVES
             row["numerics"] += p.in_numerics
+            row["numerics_caught"] += p.in_numerics and p.expected == FALSIFIED
             row["fast"] += p.cheap
     return table
 
@@ -220,10 +222,11 @@ def kill_rate_text(planted: Sequence[Planted] | None = None) -> str:
     planted = entries() if planted is None else planted
     table = kill_rates(planted)
     lines = [f"{'family':<10} {'entries':>7} {'caught':>6} {'kill rate':>9} {'in numerics':>11} {'share':>6} "
-             f"{'fast':>5}"]
+             f"{'caught there':>12} {'fast':>5}"]
     for family, row in sorted(table.items(), key=lambda item: item[0] == "all"):
         lines.append(f"{family:<10} {row['entries']:>7} {row['caught']:>6} {row['caught'] / row['entries']:>9.0%} "
-                     f"{row['numerics']:>11} {row['numerics'] / row['entries']:>6.0%} {row['fast']:>5}")
+                     f"{row['numerics']:>11} {row['numerics'] / row['entries']:>6.0%} "
+                     f"{row['numerics_caught']:>12} {row['fast']:>5}")
     lines.append("")
     lines.append("surviving wrong versions (expected to come out 'holds'), with the reason:")
     for p in planted:
