@@ -275,19 +275,20 @@ def cao_empirical_ntk_gram(params, X, Z=None):
 
 def cao_projections(key, X, y, V, eta, m: int, steps: int):
     """Full-batch GD with step eta on both layers of Cao's network from :func:`cao_init`, on (X, y); returns
-    |<y - f_t(X), v_k>| for t = 0..steps (the columns of V are the normalised sampled vectors v_k), and the
-    residual's norm ||y - f_t(X)|| / sqrt(n), as Cao et al. measure their experiment."""
+    V^T (y - f_t(X)) for t = 0..steps, signed (the columns of V: the normalised sampled vectors v_k, whose
+    moduli Cao et al. plot, or a factor of a block of sampled harmonics), ||y - f_t(X)|| / sqrt(n), and the final
+    parameters."""
     params = cao_init(key, m, X.shape[1])
 
     def step(params, _):
         r = y - cao_forward(params, X)
         g = cao_loss_gradient(params, X, y)
         new = jax.tree_util.tree_map(lambda p, gi: p - eta * gi, params, g)
-        return new, (jnp.abs(V.T @ r), jnp.sqrt(jnp.mean(r ** 2)))
+        return new, (V.T @ r, jnp.sqrt(jnp.mean(r ** 2)))
 
     final, (p, rn) = jax.lax.scan(step, params, None, length=steps)
     r = y - cao_forward(final, X)
-    return (jnp.concatenate([p, jnp.abs(V.T @ r)[None]]), jnp.concatenate([rn, jnp.sqrt(jnp.mean(r ** 2))[None]]))
+    return (jnp.concatenate([p, (V.T @ r)[None]]), jnp.concatenate([rn, jnp.sqrt(jnp.mean(r ** 2))[None]]), final)
 
 
 cao_projections_batch = jax.jit(jax.vmap(cao_projections, in_axes=(0, 0, 0, 0, 0, None, None)),

@@ -82,7 +82,7 @@ def _shown(records):
     return (ce[0] if ce else max(judged, key=lambda r: _records.ratio(r) or 0.0)), len(judged)
 
 
-@figure("ntk.learning_rates", "ntk.cao_experiment", by="eta_frac")
+@figure("ntk.learning_rates", by="eta_frac")
 def residual_curves(records, ax):
     """One configuration (the counterexample, else the worst): per degree k the measured <r_t,phi_k>/<r_0,phi_k>
     (dots), the prediction (1 - eta mu_k)^t (line) and the damped-deviations allowance around it (band), which
@@ -221,3 +221,62 @@ def cao_theorem_4_3(records, ax):
     handles, labels = ax.get_legend_handles_labels()
     uniq = dict(zip(labels, handles))
     ax.legend(list(uniq.values())[:12], list(uniq)[:12], fontsize=5)
+
+
+@figure("ntk.cao_experiment", by="eta_frac")
+def cao_projections(records, ax):
+    """Cao et al.'s plot on their network: one configuration (the counterexample, else the worst), |v_k^T (y -
+    f_t(X))| / |v_k^T y| for k = 1, 2, 4 on a log scale (dots) against exp(-r_k t) at Cao's eigenvalue mu_k (line);
+    the title gives mu_1/mu_2 and mu_2/mu_4 measured (from the fitted rates) against 13.23 and 100.42."""
+    r, count = _shown(records)
+    if r is None:
+        ax.set_axis_off()
+        return
+    tt = np.asarray(r["series"]["t"], float)
+    for j, kk in enumerate((1, 2, 4)):
+        meas = np.abs(np.asarray(r["series"][f"degree_{kk}"], float))
+        line, = ax.semilogy(tt, np.exp(-float(r["predicted"][j]) * tt), "-", lw=0.9, label=f"$k = {kk}$")
+        ax.semilogy(tt, np.maximum(meas, 1e-12), "o", ms=1.8, color=line.get_color())
+    ax.plot([], [], "-", color="0.3", label=r"$e^{-r_k t}$, $r_k = -\log(1 - \eta m \mu_k)$")
+    ax.plot([], [], "o", ms=2, color="0.3", label=r"$|v_k^T r_t| / |v_k^T y|$")
+    f, c = r.get("fitted", {}), r["config"]
+    ratios = ""
+    if "mu_ratio_1_2" in f:
+        ratios = (f"; $\\mu_1/\\mu_2$ {float(f['mu_ratio_1_2']['value']):.3g} (13.23), $\\mu_2/\\mu_4$ "
+                  f"{float(f['mu_ratio_2_4']['value']):.3g} (100.4)")
+    role = "shrunk counterexample" if r.get("role") == "counterexample" else f"worst of {count}"
+    ax.set_title(f"{role}: amplitudes {c['amplitudes']}, $\\eta$ = {float(c['eta_frac']):.3g} of the limit{ratios}",
+                 fontsize=7)
+    ax.set_ylim(1e-3, 2)
+    ax.set_xlabel("GD step $t$")
+    ax.set_ylabel("normalised projection")
+    ax.legend(fontsize=6, loc="lower left", ncol=2)
+
+
+@figure("ntk.cao_block_bound", by="block")
+def cao_block(records, ax):
+    """Theorem 4.2 on one configuration (the counterexample, else the one with the largest eps): the block
+    projection n^{-1/2}||V^T (y - yhat(t))|| (dots), the bound 2 (1 - lambda_{r_k})^t n^{-1/2}||V^T y|| (line) and
+    the bound plus the damped deviations and the leakage, eps's allowance (band)."""
+    judged = [x for x in records if x["status"] in JUDGED and x.get("series")]
+    if not judged:
+        ax.set_axis_off()
+        return
+    ce = plots.counterexamples(judged)
+    r = ce[0] if ce else max(judged, key=lambda x: (x["config"]["block"], float(x["fitted"]["eps"]["relative"])))
+    tt = np.asarray(r["series"]["t"], float)
+    b = np.asarray(r["predicted"], float)
+    allow = b + np.asarray(r["series"]["deviation"]) + np.asarray(r["series"]["leakage"])
+    ax.semilogy(tt, b, "-", color="tab:blue", lw=1, label=r"$2(1-\lambda_{r_k})^t\, n^{-1/2}\|V^T y\|$")
+    ax.fill_between(tt, b, allow, color="tab:blue", alpha=0.15, lw=0, label="+ damped deviation + leakage")
+    ax.semilogy(tt, np.asarray(r["series"]["network"]), "o", ms=1.5, color="black",
+                label=r"$n^{-1/2}\|V^T (y - \hat y(t))\|$")
+    c, f = r["config"], r["fitted"]
+    ax.set_title(f"block {c['block']} ($r_k$ = {f['lambda_hat_r']['r']}), {c['target']}: eps = "
+                 f"{f['eps']['value']:.2g}, max damped deviation {f['damped_deviation_max']['value']:.2g}, "
+                 f"leakage {f['leakage_max']['value']:.2g}", fontsize=7)
+    net = np.asarray(r["series"]["network"], float)
+    ax.set_ylim(max(1e-4 * b[0], 0.5 * np.min(net[net > 0])), 2 * max(b[0], net.max()))
+    ax.set_xlabel("GD step $t$ ($\\eta m = 1$)")
+    ax.set_ylabel("block projection")
+    ax.legend(fontsize=6, loc="lower left")

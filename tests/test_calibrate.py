@@ -50,12 +50,12 @@ def test_the_budget_counts_with_the_profiles_and_the_families_sizes():
         assert profile.min_in_scope == _budget.MIN_IN_SCOPE
         assert profile.max_examples == _budget.EXAMPLES[profile.scale]
     assert dynamics.RECORDED == _budget.RECORDED and ntk_conf.BATCH == 4
-    dev_steps = max(ntk_conf.LR_SIZES["dev"]["steps"] + ntk_conf.CAO_SIZES["dev"]["steps"])
+    dev_steps = max(ntk_conf.LR_SIZES["dev"]["steps"])
     assert _budget.TESTS_PER_RUN["ntk.learning_rates"]["dev"] == (5 * 4 + 19) * (3 * 41 + dev_steps)
     assert _budget.TESTS_PER_RUN["ntk.learning_rates"]["thorough"] == (
         (60 * 4 + 19) * (3 * 41 + max(ntk_conf.LR_SIZES["thorough"]["steps"])))
-    assert _budget.TESTS_PER_RUN["ntk.cao_experiment"]["thorough"] == (
-        (60 * 4 + 19) * (3 * 41 + max(ntk_conf.CAO_SIZES["thorough"]["steps"])))
+    # ntk.cao_experiment: per configuration 3 fitted rates and 3 Rayleigh quotients of the initial kernel
+    assert _budget.TESTS_PER_RUN["ntk.cao_experiment"]["thorough"] == (60 * 4 + 19) * 6
     for claim_id in ("ntk.learning_rates", "ntk.cao_experiment", "ntk.nonuniform_data", "ntk.gram_spectrum",
                      "splines.curvature_density", "splines.curvature_density_multid"):
         claim = theorems.get(claim_id)
@@ -97,8 +97,10 @@ def test_the_families_read_their_levels_from_the_budget():
         assert experiments.GRAM_LEVEL[scale] == _budget.level("ntk.gram_spectrum", scale)
         assert constants.ci_level(scale) == _budget.level("splines.spline_rate", scale)
         assert constants.replicated_ci_level(scale) == _budget.replicated_level("splines.spline_rate", scale)
-    assert dynamics.Z_MC == max(_budget.z(c, s) for c in ("ntk.learning_rates", "ntk.cao_experiment",
-                                                          "ntk.nonuniform_data") for s in _budget.SCALES)
+    assert dynamics.Z_MC == max(_budget.z(c, s) for c in ("ntk.learning_rates", "ntk.nonuniform_data")
+                                for s in _budget.SCALES)
+    from theorems.ntk import cao_training
+    assert cao_training.level() == min(_budget.level("ntk.cao_experiment", s) for s in _budget.SCALES)
     assert claims_limits.ZETA_Z == max(_budget.z("splines.curvature_density", s) for s in _budget.SCALES)
     from theorems.splines import claims_multid
 

@@ -169,6 +169,7 @@ def test_cao_sphere_is_s9_in_r10_with_mu1_one_twentieth():
     (claims.damped_deviations_identity, planted.IDENTITY_BATCH),
     (claims.gram_spectrum, planted.GRAM_BATCH),
     (claims.cao_experiment, planted.CAO_BATCH),
+    (claims.cao_block_bound, planted.BLOCK_BATCH),
     (claims.nonuniform_data, planted.NONUNIFORM_BATCH),
 )])
 def test_the_right_version_holds_on_the_pinned_batch(dev, claim, batch):

@@ -44,7 +44,7 @@ RUN_BUDGET = 0.01
 STATISTICAL_CLAIMS = (
     "ntk.learning_rates",          # Monte Carlo standard errors in the damped-deviations bound (ntk/dynamics.py)
     "ntk.gram_spectrum",           # Student-t interval of a fitted slope per configuration (ntk/experiments.py)
-    "ntk.cao_experiment",          # as learning_rates
+    "ntk.cao_experiment",          # t-intervals of fitted rates, Monte Carlo errors of a tangent kernel (cao_training.py)
     "ntk.nonuniform_data",         # as learning_rates
     "splines.curvature_density",   # Monte Carlo standard errors of the histogram estimate (claims_limits.py)
     "splines.spline_rate",         # Student-t interval of a fitted exponent (constants.ci_level)
@@ -128,9 +128,10 @@ constants.JUDGED_PER_RUN: 6 batches of 4 on dev and ci, at most 12 batches of 4 
 TESTS_PER_RUN: dict[str, dict[str, int]] = {
     # one slope interval per configuration; 7 examples of at most 4 on dev and ci
     "ntk.gram_spectrum": {"dev": judged_per_run(7, 4), "thorough": judged_per_run(EXAMPLES["thorough"], 4)},
-    # T = 64 steps on dev; 400 (learning_rates, nonuniform_data) and 600 (cao_experiment) on thorough
+    # T = 64 steps on dev; 400 (learning_rates, nonuniform_data) on thorough
     "ntk.learning_rates": _training({"dev": 64, "thorough": 400}),
-    "ntk.cao_experiment": _training({"dev": 64, "thorough": 600}),
+    # per configuration 3 fitted rates (t-intervals) and 3 Rayleigh quotients of the initial tangent kernel (z)
+    "ntk.cao_experiment": {"dev": judged_per_run(5, 4) * 6, "thorough": judged_per_run(EXAMPLES["thorough"], 4) * 6},
     "ntk.nonuniform_data": _training({"dev": 64, "thorough": 400}),
     # ZETA_POINTS = 8 histogram estimates per configuration, batches of at most 4
     "splines.curvature_density": {s: judged_per_run(EXAMPLES[s], 4) * 8 for s in SCALES},

@@ -1,7 +1,9 @@
 """NTK eigenfunctions and per-degree learning rates (Bowman & Montufar 2022; Cao, Fang, Wu, Zhou, Gu 2019).
 
-Network, for every claim of this family (numerics/ntk.py): the two-layer ReLU network in the NTK
-parametrisation
+Network, for every claim of this family but Cao et al.'s experiment and Theorem 4.2 (ntk.cao_experiment,
+ntk.cao_block_bound: their network f_W(x) = sqrt(m) W_2 relu(W_1 x) with He initialisation and kernel
+K_Cao(u) = u kappa_0(u)/2 + kappa_1(u), see cao_training.py) (numerics/ntk.py): the two-layer ReLU network in
+the NTK parametrisation
 
     f(x) = m^{-1/2} sum_{l=1}^m a_l relu(<w_l, x> + b_l),   a_l ~ N(0,1), w_l ~ N(0, I_d), b_l = 0,
 

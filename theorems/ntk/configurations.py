@@ -44,8 +44,17 @@ GRAM_GRID = {"dev": {"n": (128, 256, 512, 1024), "m": (256, 1024, 4096, 16384), 
              "thorough": {"n": (128, 256, 512, 1024, 2048), "m": (256, 1024, 4096, 16384, 65536), "fixed_n": 512,
                           "reps": 8}}
 
-CAO_SIZES = {"dev": {"n": (512,), "m": (512,), "M": (1024,), "steps": (64,)},
-             "thorough": {"n": (1000,), "m": (4096,), "M": (4096,), "steps": (600,)}}
+CAO_SIZES = {"dev": {"n": (512,), "m": (512,), "steps": (200,)},
+             "thorough": {"n": (1000,), "m": (4096,), "steps": (600,)}}
+"""Cao et al.'s experiment on their network: dev and ci n = m = 512, 200 steps; thorough their n = 1000 and width
+4096."""
+CAO_ETA_FRACS = (0.25, 0.5, 0.75)
+"""Their step is not known: the step as these fractions of the stability limit 2 / (m lambda_max(H_Cao/n))."""
+BLOCK_SIZES = {"dev": {"n": (512,), "m": (512,), "steps": (400,)},
+               "thorough": {"n": (1000,), "m": (4096,), "steps": (800,)}}
+"""Theorem 4.2's block bound: T = 400 steps at eta m = 1 on dev (the slowest block, lambda = mu_2 = 0.0057, decays
+by (1 - mu_2)^400 = 0.10), 800 on thorough."""
+BLOCK_TARGETS = ("cao111", "cao135", "signs")
 
 NONUNIFORM_CONCENTRATIONS = (0.0, 0.5, 1.0, 2.0)
 
@@ -216,17 +225,44 @@ def gram_assumptions(config: Config) -> str | None:
 
 def cao_settings(profile: Profile):
     s = CAO_SIZES[profile.scale]
-    return st.fixed_dictionaries({"d": st.just(10), "degrees": st.just("1,2,4"), "bias": st.just(0),
-                                  **{k_: st.sampled_from(v) for k_, v in s.items()}})
+    return st.fixed_dictionaries({k_: st.sampled_from(v) for k_, v in s.items()})
 
 
 def cao_members(setting):
     return st.fixed_dictionaries({"amplitudes": st.sampled_from(("1,1,1", "1,3,5")),
-                                  "eta_frac": fractions(0.05, 0.95), "seed": seeds()})
+                                  "eta_frac": st.sampled_from(CAO_ETA_FRACS), "seed": seeds()})
 
 
 def cao_batches(profile: Profile):
     return batches(cao_settings(profile), cao_members, min_size=BATCH, max_size=BATCH)
+
+
+def cao_assumptions(config: Config) -> str | None:
+    """0 < eta m < 2 / lambda_max(H_Cao/n); m even (the antisymmetric pairing)."""
+    if config["m"] % 2:
+        return f"m = {config['m']} is odd: the antisymmetric initialisation needs an even width"
+    if not 0 < config["eta_frac"] < 1:
+        return f"eta = {config['eta_frac']:.3g} x the stability limit 2 / (m lambda_max(H/n)) is at or past it"
+    return None
+
+
+def block_batches(profile: Profile):
+    s = BLOCK_SIZES[profile.scale]
+    settings = st.fixed_dictionaries({k_: st.sampled_from(v) for k_, v in s.items()})
+    members = lambda setting: st.fixed_dictionaries({"block": st.sampled_from((1, 2, 3)),
+                                                     "target": st.sampled_from(BLOCK_TARGETS), "seed": seeds()})
+    return batches(settings, members, min_size=BATCH, max_size=BATCH)
+
+
+def block_assumptions(config: Config) -> str | None:
+    """m even; the block's r_k below n (n samples cannot resolve more than n directions: Remark 4.8)."""
+    from theorems.ntk.cao_block import block_rank
+
+    if config["m"] % 2:
+        return f"m = {config['m']} is odd: the antisymmetric initialisation needs an even width"
+    if block_rank(int(config["block"])) >= config["n"]:
+        return f"r_k = {block_rank(int(config['block']))} >= n = {config['n']}"
+    return None
 
 
 # --- non-uniform data ------------------------------------------------------------------------------------------
@@ -310,7 +346,7 @@ def _union(*parts) -> tuple:
 
 
 def _sizes(key: str) -> tuple:
-    return _union(*[s[key] for table in (LR_SIZES, IDENTITY_SIZES, CAO_SIZES) for s in table.values() if key in s])
+    return _union(*[s[key] for table in (LR_SIZES, IDENTITY_SIZES, CAO_SIZES, BLOCK_SIZES) for s in table.values() if key in s])
 
 
 KEYS = {
@@ -333,6 +369,10 @@ KEYS = {
     "steps": Key(int, "number of GD steps T", choices=_sizes("steps")),
     "eta_frac": Key(float, "learning rate eta as a fraction of the stability limit 2/lambda_max(H/n)",
                     low=0.05, high=1.1),
+    "block": Key(int, "Theorem 4.2's block k: the first k distinct eigenvalues (degrees 0..k-1 on Cao's S^9)",
+                  choices=(1, 2, 3)),
+    "target": Key(str, "labels of Theorem 4.2's run: Cao's target (amplitudes 1,1,1 or 1,3,5) scaled to max |y| = 1, "
+                       "or random signs", choices=BLOCK_TARGETS),
     "degrees": Key(str, "degrees k_1,k_2,k_3 of the target f* = sum_j A_j phi_{k_j}", choices=DEGREE_SETS),
     "amplitudes": Key(str, "amplitudes A_1,A_2,A_3 of the target f* = sum_j A_j phi_{k_j}",
                       choices=tuple(",".join(f"{x:g}" for x in a)

@@ -36,7 +36,7 @@ PROJECTION_POINTS = 4096
 RECORDED = 41
 """Number of GD steps (evenly spaced, first and last included) at which the projections are recorded."""
 
-Z_MC = _budget.worst_z(("ntk.learning_rates", "ntk.cao_experiment", "ntk.nonuniform_data"))
+Z_MC = _budget.worst_z(("ntk.learning_rates", "ntk.nonuniform_data"))
 """Standard errors of each Monte Carlo estimate in the damped-deviations bound (5.97): the training claims'
 share of the run's false-alarm budget, Bonferroni over the estimates a run judges (theorems/_budget.py,
 TESTS_PER_RUN; the largest over the three claims and the profiles)."""
@@ -149,33 +149,6 @@ def measure_learning_rates(configs, keys) -> list[Measurement]:
                                series={**curves, "t": idx.tolist(), "eta": etas[i],
                                        "bound": np.array(bound).T.tolist(),
                                        "deviation_max": float(dev[i].max())}))
-    return out
-
-
-def measure_cao(configs, keys) -> list[Measurement]:
-    """The learning-rate experiment on Cao et al.'s setting, and what they read off it: the step at which each
-    degree's projection first falls to half its initial size (the learning order), and the ratios of fitted
-    rates against mu_1/mu_2 and mu_2/mu_4."""
-    out = []
-    for config, m in zip(configs, measure_learning_rates(configs, keys)):
-        if m.scope:
-            out.append(m)
-            continue
-        fitted = dict(m.fitted)
-        t = np.asarray(m.series["t"])
-        halves = {}
-        for kk in (1, 2, 4):
-            curve = np.abs(np.asarray(m.series[f"degree_{kk}"]))
-            below = np.nonzero(curve <= 0.5)[0]
-            halves[kk] = int(t[below[0]]) if below.size else None
-        fitted["half_step"] = {"value": [halves[1], halves[2], halves[4]], "degrees": [1, 2, 4]}
-        r = {kk: fitted[f"rate_degree_{kk}"] for kk in (1, 2, 4)}
-        for a, b in ((1, 2), (2, 4)):
-            ra, rb = r[a]["value"], r[b]["value"]
-            fitted[f"rate_ratio_{a}_{b}"] = {
-                "value": ra / rb if isinstance(rb, float) and rb > 0 else float("nan"),
-                "predicted": r[a]["predicted"] / r[b]["predicted"], "mu_ratio": r[a]["mu_k"] / r[b]["mu_k"]}
-        out.append(Measurement(value=m.value, fitted=fitted, series=m.series))
     return out
 
 

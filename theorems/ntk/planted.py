@@ -35,10 +35,13 @@ GRAM_BATCH = tuple({"axis": a, "grid": "dev", "fixed_n": 128, "reps": 4, "d": d_
 DECAY_BATCH = ({"d": 3, "bias": 0, "parity": "even", "shift": 0}, {"d": 5, "bias": 1, "parity": "odd", "shift": 2})
 """Even degrees on S^2 without bias, odd degrees on S^4 with bias."""
 
-CAO_BATCH = tuple({"d": 10, "degrees": "1,2,4", "bias": 0, "n": 512, "m": 512, "M": 1024, "steps": 64,
-                   "amplitudes": a, "eta_frac": f, "seed": s}
-                  for a, f, s in (("1,1,1", 0.3, 0), ("1,3,5", 0.3, 1), ("1,1,1", 0.7, 2), ("1,3,5", 0.7, 3)))
-"""Cao et al.'s two amplitude vectors at two learning rates, on the dev sizes."""
+CAO_BATCH = tuple({"n": 512, "m": 512, "steps": 200, "amplitudes": a, "eta_frac": f, "seed": s}
+                  for a, f, s in (("1,1,1", 0.25, 0), ("1,1,1", 0.5, 2), ("1,1,1", 0.75, 4), ("1,3,5", 0.25, 7)))
+"""Cao et al.'s experiment on their network at the three step fractions, both amplitude vectors, dev sizes."""
+
+BLOCK_BATCH = tuple({"n": 512, "m": 512, "steps": 400, "block": b, "target": t_, "seed": s}
+                    for b, t_, s in ((2, "cao111", 0), (3, "cao135", 1), (2, "signs", 2), (3, "signs", 3)))
+"""Theorem 4.2's blocks 2 and 3 (r_k = 11, 65) with Cao's targets and random signs, dev sizes."""
 
 CAO_SPECTRUM_BATCH = tuple({"sphere_dim": 4, "bias": 1, "k": k_} for k_ in (0, 2, 3, 5))
 """Cao's kernel with a trained bias on S^4: mu_0, an even and two odd degrees."""
@@ -135,10 +138,16 @@ PLANTED = (
             lambda th: _rational(-1, 1), GRAM_BATCH),
     _pinned("gram_spectrum", "no_convergence", "no convergence: exponent 0",
             lambda th: _rational(0, 1), GRAM_BATCH),
-    _pinned("cao_experiment", "degree_1_rate_for_all", "every degree at degree 1's rate mu_1 = 1/20",
-            lambda th: (1 - th.eta / 20) ** th.t, CAO_BATCH),
-    _pinned("cao_experiment", "cosine_coefficient_rate", "twice the eigenvalue (cosine-series convention)",
-            lambda th: (1 - 2 * th.eta * th.mu) ** th.t, CAO_BATCH),
+    _pinned("cao_experiment", "suite_kernel_eigenvalues",
+            "the suite's 1:1 kernel (kappa_1 + u kappa_0)/2 in place of Cao's u kappa_0/2 + kappa_1 in the predicted "
+            "rates (mu_1 = 1/20 against 3/40)",
+            lambda th: -_log(1 - th.eta * th.FUNK_HECKE_EIGENVALUE), CAO_BATCH),
+    _pinned("cao_experiment", "gradient_flow_rate_doubled",
+            "the cosine-series coefficient 2 mu_k as the eigenvalue: -log(1 - 2 eta mu_k)",
+            lambda th: -_log(1 - 2 * th.eta * th.CAO_FUNK_HECKE_EIGENVALUE), CAO_BATCH),
+    _pinned("cao_block_bound", "top_eigenvalue_rate",
+            "the block's largest eigenvalue (mu_0) in place of its smallest lambda_{r_k}",
+            lambda th: th.CAO_BLOCK_BOUND.subs(th.k, 0), BLOCK_BATCH),
     _spectrum("cao_spectrum", "suite_kernel_as_cao",
               "the suite's kernel (kappa_1 + u kappa_0)/2, layers weighted 1:1, used as Cao's u kappa_0/2 + kappa_1",
               lambda th: th.FUNK_HECKE_EIGENVALUE),
@@ -156,6 +165,12 @@ PLANTED = (
             "a rate that ignores the eigenvalue: (1 - eta/4)^t for every degree",
             lambda th: (1 - th.eta / 4) ** th.t, NONUNIFORM_BATCH),
 )
+
+
+def _log(x):
+    import sympy
+
+    return sympy.log(x)
 
 
 def _exp(x):
@@ -318,3 +333,74 @@ PLANTED_SECOND = (
 )
 
 PLANTED = PLANTED + PLANTED_SECOND
+
+
+def _cao_init_variances(w1_variance: float, w2_variance: float):
+    """numerics.ntk.cao_init with W_1 ~ N(0, w1_variance / m), W_2 ~ N(0, w2_variance / m) (paired as before)."""
+
+    def factory(original):
+        import jax
+        import jax.numpy as jnp
+
+        def planted(key, m, d):
+            k1, k2 = jax.random.split(key)
+            half = m // 2
+            w = jax.random.normal(k1, (half, d), dtype=jnp.float64) * jnp.sqrt(w1_variance / m)
+            a = jax.random.normal(k2, (half,), dtype=jnp.float64) * jnp.sqrt(w2_variance / m)
+            return {"W1": jnp.concatenate([w, w]), "W2": jnp.concatenate([a, -a])}
+
+        return planted
+
+    return factory
+
+
+PLANTED_IN_CAO_NETWORK = (
+    _numerics("cao_experiment", "w1_variance_1_over_m",
+              "W_1 ~ N(0, 1/m) in place of He's N(0, 2/m): the network's kernel becomes u kappa_0/2 + kappa_1/2",
+              CAO_BATCH, Patch("numerics.ntk", "cao_init", _cao_init_variances(1.0, 1.0)), cheap=False),
+    _numerics("cao_experiment", "layers_swapped", "the variances of the layers swapped: W_1 ~ N(0, 1/m), "
+              "W_2 ~ N(0, 2/m) (kernel u kappa_0 + kappa_1/2)",
+              CAO_BATCH, Patch("numerics.ntk", "cao_init", _cao_init_variances(1.0, 2.0)), cheap=False,
+              expected=_planted.SURVIVES,
+              reason="on S^9 the swapped kernel u kappa_0 + kappa_1/2 has the same mu_1 = 3/40 as Cao's (quadrature: "
+                     "mu_0 0.2008, mu_1 0.0750, mu_2 0.00719, mu_4 8.8e-5 against 0.3513, 0.0750, 0.00567, 5.6e-5), "
+                     "so degree 1 cannot see it; degree 2's 27% is inside its allowance at n = m = 512, where the "
+                     "sample's leakage alone moves degree 2's rate by up to 30% and the Monte Carlo error of the "
+                     "initial kernel's Rayleigh quotient is about 13% of mu_2 (z = 4.8 of them allowed)"),
+    Planted(claim="ntk.cao_block_bound", name="no_factor_two",
+            what="the bound without its factor 2: (1 - lambda_{r_k})^t n^{-1/2} ||V^T y||",
+            build=_wrong("cao_block_bound", lambda th: th.CAO_BLOCK_BOUND / 2, BLOCK_BATCH), examples=1,
+            expected=_planted.SURVIVES,
+            reason="at n = 512 the kernel dynamics inside the sample's top-r_k eigenspace stays below (1 - "
+                   "lambda_{r_k})^t n^{-1/2}||V^T y|| itself (the labels' block content sits mostly on its larger "
+                   "eigenvalues), so the factor 2 is not needed here and its loss is not seen"),
+    _numerics("cao_block_bound", "w1_variance_1_over_m",
+              "W_1 ~ N(0, 1/m) in place of He's N(0, 2/m)", BLOCK_BATCH,
+              Patch("numerics.ntk", "cao_init", _cao_init_variances(1.0, 1.0)), cheap=False,
+              expected=_planted.SURVIVES,
+              reason="the damped-deviation term D_t measures the network against the exact kernel on the same "
+                     "sample, so a network with another kernel widens eps's allowance instead of failing; the "
+                     "network's kernel is checked by ntk.cao_experiment and tests/test_ntk.py (empirical kernel at "
+                     "width 2^16 against cao_ntk)"),
+    _numerics("cao_block_bound", "sampler_not_uniform",
+              "the uniform sampler on the sphere returning the normalised N(2 e_1, I) (points bunched about a pole): "
+              "the network and the exact kernel both see the wrong sample", BLOCK_BATCH,
+              Patch("numerics.sphere", "uniform",
+                    lambda original: lambda key, n, d: _sphere().von_mises_fisher_like(key, n, d, 2.0)),
+              cheap=False, expected=_planted.SURVIVES,
+              reason="the claim's verdict judges the kernel dynamics inside the sample's top-r_k eigenspace against "
+                     "2 (1 - lambda_{r_k})^t (the network enters through the measured damped deviations, which "
+                     "absorb any error of the network's own code); on this bunched sample the blocks still decay "
+                     "faster than the bound, so it holds there too. No error of numerics/ tried here (the network's "
+                     "initialisation, the harmonics' Gegenbauer dimension, the kernel, the sampler) is caught by "
+                     "this claim: ntk.cao_experiment and tests/test_ntk.py check those pieces"),
+)
+
+
+def _sphere():
+    from numerics import sphere
+
+    return sphere
+
+
+PLANTED = PLANTED + PLANTED_IN_CAO_NETWORK

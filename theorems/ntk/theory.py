@@ -180,6 +180,17 @@ CAO_FUNK_HECKE_EIGENVALUE = FUNK_HECKE_CONSTANT * sympy.Integral(
     CAO_NTK_THETA * GEGENBAUER * sympy.sin(theta) ** (d - 2), (theta, 0, pi))
 """mu_k of Cao's kernel on S^{d-1} in R^d (the suite's d, ambient); Cao et al.'s S^d is d + 1 here."""
 
+CAO_RATE = -sympy.log(1 - eta * CAO_FUNK_HECKE_EIGENVALUE)
+"""r_k = -log(1 - eta mu_k): the per-step rate at which GD with step eta (eta m in the units of Cao's network,
+whose tangent kernel is m K_Cao) shrinks the degree-k component of the residual, mu_k Cao's eigenvalue."""
+
+Y = sympy.Symbol("Y", nonnegative=True)
+"""n^{-1/2} ||V_{r_k}^T y||: the labels' projection on the sampled top-r_k eigenfunctions (Cao et al., Thm 4.2)."""
+CAO_BLOCK_BOUND = 2 * (1 - CAO_FUNK_HECKE_EIGENVALUE) ** t * Y
+"""Cao et al., Thm 4.2 (eps aside): n^{-1/2} ||V_{r_k}^T (y - yhat(t))|| <= 2 (1 - lambda_{r_k})^t n^{-1/2}
+||V_{r_k}^T y||, lambda_{r_k} the smallest eigenvalue of the top block (here mu_k of the block's last degree), the
+step absorbed in their normalisation (eta m theta^2 = 1)."""
+
 d_S = sympy.Symbol("d_S", integer=True, positive=True)
 """Cao et al.'s sphere dimension: inputs on S^{d_S} in R^{d_S + 1} (their d)."""
 CAO_DEGREE_EXPONENT = -(d_S + 1)
