@@ -96,7 +96,7 @@ cao_block_bound = Claim(
         "eigenfunctions n^{-1/2} (phi_j(x_1), ..., phi_j(x_n)), GD on their network with the step absorbed "
         "(eta m = 1) gives n^{-1/2} ||V_{r_k}^T (y - yhat(t))|| <= 2 (1 - lambda_{r_k})^t n^{-1/2} ||V_{r_k}^T y|| "
         "+ eps for labels |y_i| <= 1. eps is measured (the smallest eps for which the bound holds over the run, "
-        "T = 400 steps on dev, 800 on thorough) and must not exceed, step by step, the damped deviations (the "
+        "T = 300 steps on dev, 800 on thorough) and must not exceed, step by step, the damped deviations (the "
         "network against its kernel on the same sample) plus the kernel dynamics' leakage outside the sample's "
         "top-r_k eigenspace: what the theorem's eps stands for. n = m = 512 on dev. " + CAO_NETWORK),
     source=(f"[summary] {CAO}, Thm 4.2 (THEORY.md sec. 1, a third-party reading of arXiv v3, confirmed by a second "

@@ -50,10 +50,10 @@ CAO_SIZES = {"dev": {"n": (512,), "m": (512,), "steps": (200,)},
 4096."""
 CAO_ETA_FRACS = (0.25, 0.5, 0.75)
 """Their step is not known: the step as these fractions of the stability limit 2 / (m lambda_max(H_Cao/n))."""
-BLOCK_SIZES = {"dev": {"n": (512,), "m": (512,), "steps": (400,)},
+BLOCK_SIZES = {"dev": {"n": (512,), "m": (512,), "steps": (300,)},
                "thorough": {"n": (1000,), "m": (4096,), "steps": (800,)}}
-"""Theorem 4.2's block bound: T = 400 steps at eta m = 1 on dev (the slowest block, lambda = mu_2 = 0.0057, decays
-by (1 - mu_2)^400 = 0.10), 800 on thorough."""
+"""Theorem 4.2's block bound: T = 300 steps at eta m = 1 on dev (the slowest block, lambda = mu_2 = 0.0057, decays
+by (1 - mu_2)^300 = 0.18), 800 on thorough."""
 BLOCK_TARGETS = ("cao111", "cao135", "signs")
 
 NONUNIFORM_CONCENTRATIONS = (0.0, 0.5, 1.0, 2.0)

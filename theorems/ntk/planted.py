@@ -39,7 +39,7 @@ CAO_BATCH = tuple({"n": 512, "m": 512, "steps": 200, "amplitudes": a, "eta_frac"
                   for a, f, s in (("1,1,1", 0.25, 0), ("1,1,1", 0.5, 2), ("1,1,1", 0.75, 4), ("1,3,5", 0.25, 7)))
 """Cao et al.'s experiment on their network at the three step fractions, both amplitude vectors, dev sizes."""
 
-BLOCK_BATCH = tuple({"n": 512, "m": 512, "steps": 400, "block": b, "target": t_, "seed": s}
+BLOCK_BATCH = tuple({"n": 512, "m": 512, "steps": 300, "block": b, "target": t_, "seed": s}
                     for b, t_, s in ((2, "cao111", 0), (3, "cao135", 1), (2, "signs", 2), (3, "signs", 3)))
 """Theorem 4.2's blocks 2 and 3 (r_k = 11, 65) with Cao's targets and random signs, dev sizes."""
 
