@@ -242,8 +242,10 @@ def cao_projections(records, ax):
     f, c = r.get("fitted", {}), r["config"]
     ratios = ""
     if "mu_ratio_1_2" in f:
+        m24 = float(f['mu_ratio_2_4']['value'])
         ratios = (f"; $\\mu_1/\\mu_2$ {float(f['mu_ratio_1_2']['value']):.3g} (13.23), $\\mu_2/\\mu_4$ "
-                  f"{float(f['mu_ratio_2_4']['value']):.3g} (100.4)")
+                  f"{m24:.3g} (100.4)" if np.isfinite(m24) else
+                  f"; $\\mu_1/\\mu_2$ {float(f['mu_ratio_1_2']['value']):.3g} (13.23), degree 4 not measured")
     role = "shrunk counterexample" if r.get("role") == "counterexample" else f"worst of {count}"
     ax.set_title(f"{role}: amplitudes {c['amplitudes']}, $\\eta$ = {float(c['eta_frac']):.3g} of the limit{ratios}",
                  fontsize=7)
@@ -263,7 +265,8 @@ def cao_block(records, ax):
         ax.set_axis_off()
         return
     ce = plots.counterexamples(judged)
-    r = ce[0] if ce else max(judged, key=lambda x: (x["config"]["block"], float(x["fitted"]["eps"]["relative"])))
+    pool = [x for x in judged if x["config"]["block"] > 1] or judged   # block 1's ||V^T y|| is the labels' mean
+    r = ce[0] if ce else max(pool, key=lambda x: float(x["fitted"]["eps"]["relative"]))
     tt = np.asarray(r["series"]["t"], float)
     b = np.asarray(r["predicted"], float)
     allow = b + np.asarray(r["series"]["deviation"]) + np.asarray(r["series"]["leakage"])
