@@ -42,10 +42,9 @@ BATCH = 4
 """Configurations per batch (padded to it: one compilation per shape)."""
 
 WINDOW = 0.3
-"""A degree's rate is fitted over the first steps at which its projection is still >= WINDOW times its initial
-value [derived]: the other degrees' components enter |v_k^T r_t| through v_k^T v_j ~ n^{-1/2} (the sampled vectors
-are not orthogonal), which at n = 512 leaves a floor of 2% to 21% of the initial projection (measured over 8
-seeds, amplitudes (1,1,1) and (1,3,5)); above 0.3 the log-slope is that of the degree's own component."""
+"""A rate is fitted over the steps (from the start of its window, :func:`fitted_rates`) at which the fitted quantity
+is still >= WINDOW times its value at that start [derived]: about 1.2 e-foldings, before what is left of the other
+degrees' cross-talk (v_k^T v_j ~ n^{-1/2}) and the slow directions of the sampled block take over the log-slope."""
 
 MIN_DEGREE_4_STEPS = 40
 """Degree 4's rate is fitted only over at least this many steps after the degree-2 cross-talk has decayed."""
@@ -146,7 +145,7 @@ def kernel_curves(K: np.ndarray, V: np.ndarray, y: np.ndarray, e: float, steps: 
 def init_rayleigh(config: Config, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """v^T (H_0/n) v for each column v of V, H_0/n = m^{-1} x the empirical tangent kernel Gram matrix of the
     initialisation the run starts from (numerics.ntk.cao_init), and its Monte Carlo standard error: the quotient
-    is a sum over the m/2 independent antisymmetric neuron pairs, g_l = [(relu(X w_l)^T v)^2 + m W_2l^2
+    is a sum over the m/2 independent antisymmetric neuron pairs, g_l = [(relu(X w_l)^T v)^2 + W_2l^2
     ||X^T (1{X w_l > 0} * v)||^2] / n per neuron (each pair counted twice), so its standard error is
     sqrt(m/2) sd(g_pair)."""
     n = V.shape[0]
@@ -185,8 +184,8 @@ def fitted_rates(curves: np.ndarray, lvl: float):
     The sampled vectors are not orthogonal (v_k^T v_j ~ n^{-1/2}), so each projection carries the other degrees'
     components: a floor that moves at their rates (measured up to 0.8 of the initial degree-1 projection with
     amplitudes (1, 3, 5)).  Degree 1, the fastest, is fitted on its increments c_t - c_{t+1}, in which the slower
-    components enter multiplied by their own rates (r_2 / r_1 ~ 1/13, r_4 / r_1 ~ 1/1000 of theirs); degrees 2
-    2 on its projection from s_0 = ceil(3 / r_1) steps on (the degree-1 part of its cross-talk is down to e^{-3} by
+    components enter multiplied by their own rates (r_2 / r_1 ~ 1/13, r_4 / r_1 ~ 1/1000 of theirs); degree 2
+    on its projection from s_0 = ceil(3 / r_1) steps on (the degree-1 part of its cross-talk is down to e^{-3} by
     then) while above WINDOW of its value at s_0; degree 4 on its projection from s_4 = ceil(3 / r_2) to the end of
     the run (the degree-2 cross-talk, which moves faster than degree 4's own component and can make the projection
     grow, down to e^{-3}), and only where that leaves MIN_DEGREE_4_STEPS steps (otherwise not measured: NaN)."""
@@ -206,8 +205,9 @@ def measure_cao_experiment(configs, keys) -> list[Measurement]:
     """GD on Cao's network from Cao's initialisation, |v_k^T (y - f_t(X))| for k = 1, 2, 4 at every step; per
     degree the fitted rate with its t-interval, the sampled vector's Rayleigh quotient q_k = v_k^T (H/n) v_k, the
     eigenvalue mu_k by quadrature (cao_spectrum.quadrature_eigenvalue, independent of the prediction's SymPy
-    integral), the initial tangent kernel's Rayleigh quotient and its standard error, lambda_min(H/n), and the
-    steps at which each projection first halves (the learning order)."""
+    integral), the initial tangent kernel's Rayleigh quotient and its standard error, the same fits on GD linearised at the
+    exact kernel on the sample and at the network's tangent kernels of the first and the last step, lambda_min(H/n),
+    and the steps at which each projection first halves (reported; the learning order is judged on the rates)."""
     from theorems.ntk.cao_spectrum import quadrature_eigenvalue
 
     c0 = configs[0]
