@@ -46,8 +46,8 @@ def block_rank(block: int) -> int:
 @cached(maxsize=64)
 def _block_inputs(seed: int, n: int, target: str):
     """X, labels y with |y_i| <= 1 (Theorem 4.2's assumption): ``cao111`` / ``cao135`` Cao's target (sum_j A_j
-    P_{k_j}(<zeta_j, x>), P_k(1) = 1) with those amplitudes divided by its largest |value| on the sample; ``signs`` random +-1 labels. V = (V_0 | V_1 | V_2),
-    V_k an n x N(10, k) factor of (1/n) N(10, k) P_k(X X^T) (by the addition theorem the Gram matrix of the sampled
+    P_{k_j}(<zeta_j, x>), P_k(1) = 1) with those amplitudes divided by its largest |value| on the sample;
+    ``signs`` random +-1 labels. V = (V_0 | V_1 | V_2), V_k an n x N(10, k) factor of (1/n) N(10, k) P_k(X X^T) (by the addition theorem the Gram matrix of the sampled
     orthonormal harmonics of degree k, n^{-1} sum_j phi_j(x_a) phi_j(x_b)): V V^T is the same as for the paper's
     V with columns n^{-1/2} (phi_j(x_1), ..., phi_j(x_n)), whatever orthonormal basis of the harmonics is chosen, so
     ||V^T r|| is theirs; H/n and its eigendecomposition."""
@@ -116,7 +116,6 @@ def measure_block_bound(configs, keys) -> list[Measurement]:
     padded = list(configs) + [c0] * (BATCH - len(configs))
     m, steps = int(c0["m"]), int(c0["steps"])
     data = [block_inputs(c) for c in padded]
-    width = max(x[2].shape[1] for x in data)
     p, rn, _ = nx.cao_projections_batch(
         jnp.stack([init_key(c) for c in padded]), jnp.asarray(np.stack([x[0] for x in data])),
         jnp.asarray(np.stack([x[1] for x in data])), jnp.asarray(np.stack([x[2] for x in data])),
