@@ -44,7 +44,7 @@ RUN_BUDGET = 0.01
 STATISTICAL_CLAIMS = (
     "ntk.learning_rates",          # Monte Carlo standard errors in the damped-deviations bound (ntk/dynamics.py)
     "ntk.gram_spectrum",           # Student-t interval of a fitted slope per configuration (ntk/experiments.py)
-    "ntk.cao_experiment",          # t-intervals of fitted rates, Monte Carlo errors of a tangent kernel (cao_training.py)
+    "ntk.cao_experiment",          # t-intervals of fitted rates, Monte Carlo checks of a kernel (ntk/cao_training.py)
     "ntk.nonuniform_data",         # as learning_rates
     "splines.curvature_density",   # Monte Carlo standard errors of the histogram estimate (claims_limits.py)
     "splines.spline_rate",         # Student-t interval of a fitted exponent (constants.ci_level)

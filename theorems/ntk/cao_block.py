@@ -47,7 +47,8 @@ def block_rank(block: int) -> int:
 def _block_inputs(seed: int, n: int, target: str):
     """X, labels y with |y_i| <= 1 (Theorem 4.2's assumption): ``cao111`` / ``cao135`` Cao's target (sum_j A_j
     P_{k_j}(<zeta_j, x>), P_k(1) = 1) with those amplitudes divided by its largest |value| on the sample;
-    ``signs`` random +-1 labels. V = (V_0 | V_1 | V_2), V_k an n x N(10, k) factor of (1/n) N(10, k) P_k(X X^T) (by the addition theorem the Gram matrix of the sampled
+    ``signs`` random +-1 labels. V = (V_0 | V_1 | V_2), V_k an n x N(10, k) factor of (1/n) N(10, k) P_k(X X^T)
+    (by the addition theorem the Gram matrix of the sampled
     orthonormal harmonics of degree k, n^{-1} sum_j phi_j(x_a) phi_j(x_b)): V V^T is the same as for the paper's
     V with columns n^{-1/2} (phi_j(x_1), ..., phi_j(x_n)), whatever orthonormal basis of the harmonics is chosen, so
     ||V^T r|| is theirs; H/n and its eigendecomposition."""
@@ -149,7 +150,8 @@ def measure_block_bound(configs, keys) -> list[Measurement]:
         lam_block = quadrature_eigenvalue(9, BLOCK_DEGREES[int(config["block"]) - 1], 0)[0]
         excess = net - 2.0 * (1.0 - e * lam_block) ** tt * y_norm
         fitted = {"eps": {"value": float(max(excess.max(), 0.0)), "at_step": int(np.argmax(excess)),
-                          "relative": float(max(excess.max(), 0.0)) / y_norm, "lambda_block": lam_block},"eps_kernel_inside_max": {"value": float(In.max())},
+                          "relative": float(max(excess.max(), 0.0)) / y_norm, "lambda_block": lam_block},
+                  "eps_kernel_inside_max": {"value": float(In.max())},
                   "leakage_max": {"value": float(S.max())},
                   "damped_deviation_max": {"value": float(D.max())},
                   "lambda_hat_r": {"value": float(lam[-r]), "r": r},

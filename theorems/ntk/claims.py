@@ -4,8 +4,8 @@ Theorem 4.2 on their network, and non-uniform data.
 
 Each claim's heavy parts (closed forms, experiments, strategies, assumptions) are references into
 :mod:`theorems.ntk.theory`, :mod:`~theorems.ntk.configurations`, :mod:`~theorems.ntk.experiments` and
-:mod:`~theorems.ntk.dynamics`, :mod:`~theorems.ntk.cao_training`, :mod:`~theorems.ntk.cao_block`, resolved when the claim runs; the tolerances
-and their derivations are here.
+:mod:`~theorems.ntk.dynamics`, :mod:`~theorems.ntk.cao_training`, :mod:`~theorems.ntk.cao_block`, resolved
+when the claim runs; the tolerances and their derivations are here.
 """
 
 from __future__ import annotations

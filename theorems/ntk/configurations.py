@@ -346,7 +346,8 @@ def _union(*parts) -> tuple:
 
 
 def _sizes(key: str) -> tuple:
-    return _union(*[s[key] for table in (LR_SIZES, IDENTITY_SIZES, CAO_SIZES, BLOCK_SIZES) for s in table.values() if key in s])
+    tables = (LR_SIZES, IDENTITY_SIZES, CAO_SIZES, BLOCK_SIZES)
+    return _union(*[s[key] for table in tables for s in table.values() if key in s])
 
 
 KEYS = {
