@@ -207,7 +207,8 @@ def measure_cao_experiment(configs, keys) -> list[Measurement]:
     eigenvalue mu_k by quadrature (cao_spectrum.quadrature_eigenvalue, independent of the prediction's SymPy
     integral), the initial tangent kernel's Rayleigh quotient and its standard error, the same fits on GD linearised
     at the exact kernel on the sample and at the network's tangent kernels of the first and the last step,
-    lambda_min(H/n), and the steps at which each projection first halves (reported; the learning order is judged on the rates)."""
+    lambda_min(H/n), and the steps at which each projection first halves (reported; the learning order is judged
+    on the rates)."""
     from theorems.ntk.cao_spectrum import quadrature_eigenvalue
 
     c0 = configs[0]
