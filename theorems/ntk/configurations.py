@@ -9,6 +9,8 @@ A configuration holds some of:
     eta_frac learning rate as a fraction of the stability limit 2/lambda_max(H/n)
     degrees, amplitudes   the target f* = sum_j A_j phi_{k_j}
     seed     seed of the data, poles and fresh points
+    block    Theorem 4.2's block: the first k distinct eigenvalues of Cao's kernel (degrees 0..k-1 on S^9)
+    target   Theorem 4.2's labels: Cao's target scaled to max |y| = 1 (cao111, cao135), or random signs
 """
 
 from __future__ import annotations
