@@ -98,14 +98,16 @@ def _summary_html(results: Mapping) -> list[str]:
              f"<nav>Contents: <a href='#summary'>summary</a> &middot; {nav} &middot; "
              "<a href='#reading'>reading this report</a></nav>",
              "<h2 id='summary'>Summary</h2><table><thead><tr><th>claim</th><th>verdict</th>"
-             "<th>configurations judged</th><th>worst error / tolerance</th></tr></thead><tbody>"]
+             "<th>configurations judged</th><th>worst error / tolerance</th><th>pooled estimate; resolution</th>"
+             "</tr></thead><tbody>"]
     for family, cs in groups.items():
-        parts.append(f"<tr><th colspan='4'><a href='#family-{_e(family)}'>{_e(family)}</a>: "
+        parts.append(f"<tr><th colspan='5'><a href='#family-{_e(family)}'>{_e(family)}</a>: "
                      f"{_e(_summary.totals_text(cs))}</th></tr>")
         for c in cs:
             parts.append(f"<tr><td><a href='#{_e(_summary.anchor(c['id']))}'>{_e(c['id'])}</a></td>"
                          f"<td>{_badge(c['verdict'])}</td><td class='n'>{_e(_summary.judged_text(c))}</td>"
-                         f"<td class='n'>{_e(_summary.headline_text(c))}</td></tr>")
+                         f"<td class='n'>{_e(_summary.headline_text(c))}</td>"
+                         f"<td class='n'>{_e(_summary.pooled_cell(c))}</td></tr>")
     parts.append("</tbody></table>")
     return parts
 
@@ -136,6 +138,9 @@ def _claim_html(c: Mapping, png: bytes, seed) -> list[str]:
                      f"<pre class='cmd'>{_e(case.command)}</pre></div>")
     if not cases:
         parts.append(f"<p><b>{_e(_summary.no_case_text(c))}</b></p>")
+    pooled = _summary.pooled_text(c)
+    if pooled:
+        parts.append("<div class='pooled'>" + "".join(f"<p>{_e(line)}</p>" for line in pooled) + "</div>")
     parts.append(table_html(_tables.table(c)))
     reason = "".join(f"<p>{_e(p)}</p>" for p in _text.paragraphs(inspect.cleandoc(c["agreement"]["reason"])))
     parts.append(f"<details><summary>Agreement: {_e(c['agreement']['metric'])}; why this tolerance</summary>"

@@ -23,14 +23,16 @@ def summary_md(results: Mapping, *, links: bool = True) -> list[str]:
     """The totals and the claims grouped by family, as markdown lines."""
     claims = results["claims"]
     out = [f"**{_summary.totals_text(claims)}**", "",
-           "| claim | verdict | configurations judged | worst error / tolerance |", "|---|---|--:|--:|"]
+           "| claim | verdict | configurations judged | worst error / tolerance | pooled estimate; resolution |",
+           "|---|---|--:|--:|--:|"]
     for family, cs in _summary.by_family(claims).items():
-        out.append(f"| **{family}**: {_summary.totals_text(cs)} | | | |")
+        out.append(f"| **{family}**: {_summary.totals_text(cs)} | | | | |")
         for c in cs:
             name = f"[{c['id']}](#{md_anchor(c['id'])})" if links else f"`{c['id']}`"
             verdict = _text.VERDICT_WORDS.get(c["verdict"], c["verdict"])
             verdict = verdict if c["verdict"] == "holds" else f"**{verdict.upper()}**"
-            out.append(f"| {name} | {verdict} | {_summary.judged_text(c)} | {_summary.headline_text(c)} |")
+            out.append(f"| {name} | {verdict} | {_summary.judged_text(c)} | {_summary.headline_text(c)} | "
+                       f"{_cell(_summary.pooled_cell(c))} |")
     return out
 
 
@@ -69,6 +71,8 @@ def markdown_report(results: Mapping, pngs: Mapping[str, str]) -> str:
                 out += [f"**{case.text()}**", "", "```sh", case.command, "```", ""]
             if not cases:
                 out += [f"**{_summary.no_case_text(c)}**", ""]
+            for line in _summary.pooled_text(c):
+                out += [line, ""]
             out += table_md(_tables.table(c))
             reason = " ".join(_text.paragraphs(inspect.cleandoc(c["agreement"]["reason"])))
             out += ["", f"Agreement: {c['agreement']['metric']}. Tolerance: {reason}"]

@@ -76,8 +76,87 @@ def cases(claim: Mapping, seed) -> list[Case]:
     w = claim.get("worst")
     if not w:
         return []
-    label = "smallest counterexample" if claim["verdict"] in ("falsified", "error") else "worst agreement"
+    by_search = claim["verdict"] == "error" or (claim["verdict"] == "falsified" and
+                                                "pooled" not in (claim.get("falsified_by") or []))
+    label = "smallest counterexample" if by_search else "worst agreement"
     return [Case(label, w, _text.check_command(claim["id"], w["config"], seed))]
+
+
+def _num(x) -> float | None:
+    """A number stored in results.json (non-finite numbers are stored as their repr, 'inf')."""
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, (int, float)):
+        return float(x)
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return None
+
+
+def _level_text(level) -> str:
+    return f"1 - {1 - float(level):.2g}"
+
+
+def pooled_cell(claim: Mapping) -> str:
+    """The summary's pooled column: the claim-level estimate with its interval, I^2 and the resolution."""
+    p = claim.get("pooled")
+    if not p:
+        return ""
+    est = p.get("estimate")
+    shown = (_text.with_interval(est, p.get("interval")) if est is not None
+             else "deviation " + _text.with_interval(p["deviation"], p.get("deviation_interval")))
+    return f"{shown}; I² {100 * p['i2']:.0f}%; resolves {_text.number(_num(p['resolution']), 2)}"
+
+
+def pooled_text(claim: Mapping) -> list[str]:
+    """The claim-level estimate in sentences: the estimate, its interval and level, the heterogeneity, the
+    resolution, and for a pooled falsification the configurations that drive it and what the deviation goes
+    with."""
+    p = claim.get("pooled")
+    if not p:
+        return []
+    side = "two-sided" if p["sides"] == "two" else "one-sided (an upper bound: falsified when the interval lies wholly above)"
+    est = p.get("estimate")
+    shown = (_text.with_interval(est, [v if _num(v) is not None and abs(_num(v)) != float("inf") else "inf"
+                                        for v in p["interval"]])
+             if est is not None else "deviation " + _text.with_interval(p["deviation"], p.get("deviation_interval")))
+    verdict = ("excludes the prediction: the claim is falsified by its configurations together" if p["falsified"]
+               else "contains the prediction" if p["sides"] == "two" else "does not lie above the prediction")
+    out = [f"Pooled over {p['k']} configurations ({p['fitted']}, random effects, Paule-Mandel tau², Hartung-Knapp "
+           f"t with {p['dof']} degrees of freedom, {side}): {shown} at level {_level_text(p['level'])}, "
+           f"against the prediction {_text.number(p.get('predicted'))}; the interval {verdict}. Heterogeneity: "
+           f"tau {_text.number(p['tau'], 3)}, I² {100 * p['i2']:.0f}%, Q {_text.number(p['q'], 3)} on {p['dof']} "
+           f"degrees of freedom.",
+           f"Resolution: a true {p['fitted']} {_text.number(_num(p['resolution']), 3)} from the prediction"
+           f"{'' if p['sides'] == 'two' else ' (above it)'} is detected with probability at least 95% by this run's "
+           f"tests (pooled standard error {_text.number(p['se'], 3)}; the per-configuration intervals' half-widths "
+           f"median {_text.number(_median([c['half_width'] for c in p.get('configurations') or []]), 3)})."]
+    if p["falsified"]:
+        drivers = "; ".join(f"{_text.config_json(d['config'])}: {_text.number(d['value'])} (se "
+                            f"{_text.number(d['se'], 2)}, Q term {_text.number(d['q_term'], 3)})"
+                            for d in p.get("drivers") or [])
+        out.append(f"Driven most by: {drivers}.")
+        mods = []
+        for name, m in (p.get("moderators") or {}).items():
+            if m["kind"] == "regression":
+                mods.append(f"{name}: {_text.number(m['coefficient'], 3)} per unit (se {_text.number(m['se'], 2)}, "
+                            f"p {_text.number(m['p'], 2)}, over {_text.number(m['range'][0], 3)}.."
+                            f"{_text.number(m['range'][1], 3)})")
+            else:
+                mods.append(f"{name}: " + ", ".join(f"{g} {_text.number(v['estimate'], 3)} (k {v['k']})"
+                                                     for g, v in m["groups"].items()))
+        if mods:
+            out.append("Meta-regression of the deviation on what varies: " + "; ".join(mods) + ".")
+    return out
+
+
+def _median(values) -> float | None:
+    values = sorted(v for v in values if isinstance(v, (int, float)))
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 def no_case_text(claim: Mapping) -> str:

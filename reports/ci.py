@@ -32,6 +32,7 @@ def _details(claim: Mapping, seed, expected: str, reason: str | None) -> str:
         lines += [case.text(), "reproduce: " + case.command]
     if not cases:
         lines.append(_summary.no_case_text(claim))
+    lines += _summary.pooled_text(claim)
     return "\n".join(lines)
 
 
@@ -105,6 +106,8 @@ def markdown_summary(results: Mapping, expected: Mapping[str, str] | None = None
             out += ["", case.text(), "", "```sh", case.command, "```"]
         if not cases:
             out += ["", _summary.no_case_text(c)]
+        for line in _summary.pooled_text(c):
+            out += ["", line]
     return "\n".join(out) + "\n"
 
 

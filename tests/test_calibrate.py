@@ -28,11 +28,18 @@ def test_the_shares_of_the_statistical_claims_sum_to_at_most_the_run_budget():
         theorems.get(claim_id)   # every claim named exists
         for scale in _budget.SCALES:
             tests = _budget.TESTS_PER_RUN[claim_id][scale]
-            # Bonferroni within the claim: the tests' miss chances add up to the claim's share exactly
-            assert tests * (1 - _budget.level(claim_id, scale)) == pytest.approx(_budget.share(claim_id), rel=1e-6)
+            # Bonferroni within the claim: the search's tests' miss chances and the pooled test's add up to the
+            # claim's share exactly
+            searched = tests * (1 - _budget.level(claim_id, scale))
+            assert searched == pytest.approx(_budget.search_share(claim_id), rel=1e-6)
+            pooled = 1 - _budget.pooled_level(claim_id) if claim_id in _budget.POOLED_CLAIMS else 0.0
+            assert searched + pooled == pytest.approx(_budget.share(claim_id), rel=1e-6)
             tail = math.erfc(_budget.z(claim_id, scale) / math.sqrt(2))
-            assert tests * tail == pytest.approx(_budget.share(claim_id), rel=1e-6)
+            assert tests * tail == pytest.approx(_budget.search_share(claim_id), rel=1e-6)
     assert _budget.share("shrinkage.filter_exact") == 0.0
+    # the claims that pool are the statistical claims with a Claim.pooling
+    for claim in theorems.all_claims():
+        assert (claim.pooling is not None) == (claim.id in _budget.POOLED_CLAIMS), claim.id
 
 
 def test_the_budget_counts_with_the_profiles_and_the_families_sizes():
@@ -83,7 +90,7 @@ def test_the_replicated_claims_are_those_that_replicate_and_keep_their_power():
     for claim_id in _budget.REPLICATED:
         for scale in _budget.SCALES:
             a = 1 - _budget.replicated_level(claim_id, scale)
-            assert _budget.TESTS_PER_RUN[claim_id][scale] * a**2 == pytest.approx(_budget.share(claim_id))
+            assert _budget.TESTS_PER_RUN[claim_id][scale] * a**2 == pytest.approx(_budget.search_share(claim_id))
             assert _budget.replicated_level(claim_id, scale) < _budget.level(claim_id, scale)
     with pytest.raises(ValueError):
         _budget.replicated_level("ntk.gram_spectrum", "dev")

@@ -30,6 +30,16 @@ independent replicate disagrees too (theorems/_runner.py, ``_replicate_failures`
 per configuration is the square of an interval's miss rate and its intervals can be wider apart from the truth
 (:func:`replicated_level`): the power of a single interval at Bonferroni's level is kept.
 
+A claim that also pools its configurations (a random-effects estimate of its fitted exponent over every
+configuration it judged, theorems/_pooling.py) splits its share once more, between the per-configuration
+search and the pooled test (:data:`POOLED_FRACTION`): the search's intervals get 1 - share x (1 - f) / tests
+(:func:`search_share`), and the pooled interval 1 - share x f (:func:`pooled_level`), so the claim still
+reports a true prediction falsified in at most ``share`` of its runs (the union bound over the two).  Why an
+even split: the per-configuration quantile grows only like sqrt(2 log(tests / share)) (z 2.95 -> 3.05 for the
+replicated splines rate claims on dev, Student-t with 22 degrees of freedom 3.31 -> 3.45), and so does the
+pooled one (Student-t with 23 degrees of freedom, two-sided, 4.09 at 1 - 4.5e-4 and 4.36 at 1 - 2.3e-4):
+neither gains much from a larger part.
+
 This module imports nothing but the standard library (the command line's ``list`` reads its levels and must
 stay fast); the families' sizes it counts with are checked against the families in tests/test_calibrate.py.
 """
@@ -85,9 +95,38 @@ RECORDED = 41
 """Steps at which the ntk training claims compare the projections with their bound (ntk/dynamics.RECORDED)."""
 
 
+POOLED_CLAIMS = (
+    "splines.spline_rate", "splines.spline_rate_bound", "splines.polyharmonic_rate", "splines.output_layer_only",
+    "splines.sgd_rate", "splines.trajectory_width_rate",
+)
+"""The statistical claims that also pool their configurations' fitted exponents (``Claim.pooling``; a test checks
+the two agree)."""
+
+POOLED_FRACTION = 0.5
+"""The part of a pooled claim's share spent on its pooled test; the rest goes to its per-configuration search."""
+
+
 def share(claim_id: str) -> float:
     """The claim's share of the run's budget (0 for a claim that is not judged by a random measurement)."""
     return SHARES.get(claim_id, 0.0)
+
+
+def search_share(claim_id: str) -> float:
+    """The part of the claim's share its per-configuration search may spend: all of it, or 1 - POOLED_FRACTION
+    of it for a claim that also pools its configurations."""
+    return share(claim_id) * ((1.0 - POOLED_FRACTION) if claim_id in POOLED_CLAIMS else 1.0)
+
+
+def pooled_share(claim_id: str) -> float:
+    """The part of the claim's share its pooled test may spend (0 for a claim that does not pool)."""
+    return share(claim_id) * POOLED_FRACTION if claim_id in POOLED_CLAIMS else 0.0
+
+
+def pooled_level(claim_id: str) -> float:
+    """The level of the claim's pooled interval: 1 - share x POOLED_FRACTION (one test per run)."""
+    if claim_id not in POOLED_CLAIMS:
+        raise ValueError(f"{claim_id} does not pool its configurations")
+    return 1.0 - pooled_share(claim_id)
 
 
 def judged_per_run(max_examples: int, batch: int) -> int:
@@ -102,14 +141,15 @@ when its first interval and an independent replicate's (fresh initialisations, t
 
 
 def interval_level(claim_id: str, tests: int) -> float:
-    """The confidence level of each of ``tests`` intervals a run of the claim judges: 1 - share / tests."""
-    return 1.0 - share(claim_id) / tests
+    """The confidence level of each of ``tests`` intervals a run of the claim judges: 1 - share / tests (the
+    search's part of the share for a claim that pools, :func:`search_share`)."""
+    return 1.0 - search_share(claim_id) / tests
 
 
 def z_quantile(claim_id: str, tests: int) -> float:
     """The normal quantile z with P(|N(0, 1)| > z) = share / tests: the multiple of a standard error that each of
     ``tests`` asymptotically normal estimates a run judges may be off by."""
-    return NormalDist().inv_cdf(1.0 - share(claim_id) / (2.0 * tests))
+    return NormalDist().inv_cdf(1.0 - search_share(claim_id) / (2.0 * tests))
 
 
 def _training(steps: dict[str, int]) -> dict[str, int]:
@@ -157,7 +197,7 @@ def replicated_level(claim_id: str, scale: str) -> float:
     of a single interval (1 - 3.1e-3 against 1 - 9.5e-6 for a splines rate claim on dev)."""
     if claim_id not in REPLICATED:
         raise ValueError(f"{claim_id} does not replicate its disagreements")
-    return 1.0 - (share(claim_id) / TESTS_PER_RUN[claim_id][scale]) ** 0.5
+    return 1.0 - (search_share(claim_id) / TESTS_PER_RUN[claim_id][scale]) ** 0.5
 
 
 def z(claim_id: str, scale: str) -> float:

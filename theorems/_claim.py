@@ -144,6 +144,11 @@ class Claim:
             replicate disagrees too; the first measurement is kept in its record.
         reuses: the id of a claim whose runs this one reads from the cache (the two draw the same
             configurations from the same seed); a parallel run keeps them in one worker, this one second.
+        pooling: for a claim judged by a fitted exponent or rate per configuration, how its configurations are
+            pooled into one random-effects estimate (``theorems._pooling.Pooling``: which fitted quantity, two- or
+            one-sided, what varies between configurations); the claim is then also falsified when the pooled
+            interval, at the level its share of the false-alarm budget leaves (theorems/_budget.py), excludes the
+            prediction.
         package: the package that relative references (``".theory:NAME"``) are resolved in; by default
             ``theorems.<family>``.
     """
@@ -161,6 +166,7 @@ class Claim:
     max_examples: Mapping[str, int] = dataclasses.field(default_factory=dict)
     replicate: Callable[[Sequence[Config], Sequence[Any]], Sequence[Measurement]] | None = None
     reuses: str | None = None
+    pooling: Any = None  # theorems._pooling.Pooling
     package: str | None = None
 
     def __post_init__(self):

@@ -174,6 +174,8 @@ RENDERED = {
         "error?": _Either(str),
         "fitted?": _Either(_Each(dict, _Each(list, {"config": dict}))),
         "records?": _Either(_Each(list, {"config": dict, "status": str, "reason?": str})),
+        "pooled?": _Either({"k": int, "level": _NUMBER, "deviation": _NUMBER, "se": _NUMBER, "tau2": _NUMBER,
+                            "i2": _NUMBER, "q": _NUMBER, "falsified": bool, "sides": str, "resolution": object}),
     }),
 }
 """What ``reports.render`` reads from a results dict (``reports/_render.py``; the figures themselves are drawn

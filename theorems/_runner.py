@@ -397,13 +397,28 @@ def _run_claim(claim: Claim, profile: Profile, *, seed: int, examples: int | Non
         worst = max(judged, key=_ratio) if judged else None
         verdict = HOLDS if judged else OUT_OF_SCOPE
         err = None
+    pooled = _pooled(claim, records)
+    if pooled is not None and pooled["falsified"] and verdict == HOLDS:
+        verdict = FALSIFIED
     return _claim_result(claim, closed_form, records, verdict=verdict, worst=worst,
                          counterexample=counterexample, error=err, counts=counts,
-                         wall=time.perf_counter() - t0, max_examples=max_examples)
+                         wall=time.perf_counter() - t0, max_examples=max_examples, pooled=pooled)
+
+
+def _pooled(claim: Claim, records: Sequence[dict]) -> dict | None:
+    """The claim-level estimate over the configurations the search generated and judged (theorems/_pooling.py),
+    at the level of the claim's pooled test; ``None`` for a claim that does not pool, or with too few."""
+    if claim.pooling is None:
+        return None
+    from theorems import _budget, _pooling
+
+    generated = [r for r in records if r.get("phase") == "generate"]
+    return _pooling.pool_records(claim.pooling, generated, _budget.pooled_level(claim.id),
+                                 replicated=claim.replicate is not None)
 
 
 def _claim_result(claim: Claim, closed_form, records, *, verdict, worst, counterexample, error,
-                  counts, wall, max_examples) -> dict:
+                  counts, wall, max_examples, pooled=None) -> dict:
     import sympy
 
     expr = claim.closed_form if closed_form is None else closed_form
@@ -432,6 +447,9 @@ def _claim_result(claim: Claim, closed_form, records, *, verdict, worst, counter
         "counterexample": counterexample,
         "error": error,
         "fitted": fitted,
+        "pooled": _jsonable(pooled),
+        "falsified_by": [] if verdict != FALSIFIED else (
+            ["search"] * bool(counterexample) + ["pooled"] * bool(pooled and pooled["falsified"])),
         "records": generated,
         "wall_s": round(wall, 3),
     }

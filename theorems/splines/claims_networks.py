@@ -12,6 +12,7 @@ import numpy as np
 
 from theorems._agreement import inside_interval
 from theorems._claim import Agreement, Claim
+from theorems._pooling import Pooling
 from theorems.splines.constants import (LEVELS_TEXT, RATE_MAX_EXAMPLES, RATE_REASON, RATE_SYMBOLS, SOURCE,
                                         STRENGTH_SYMBOLS)
 
@@ -21,6 +22,17 @@ def _faster_error(predicted, measurement, config):
     a configuration contradicts 'faster than n^rho' only when the whole interval is at or above rho."""
     lo, hi = measurement.interval
     return float(max(lo - float(predicted), 0.0)) if np.isfinite(lo) else float("inf")
+
+
+RATE_MODERATORS = ("adjusted_targets", "init", "M", "frac")
+"""What varies between the configurations of a rate claim and may move its slope: the size of the adjusted targets
+max_j |y_j - u x_j - v| (where n^{-1/2} starts grows with it, NOTES.md), the law of (W, B), the number of data
+points and the step (the widths are the profile's, the same for every configuration)."""
+
+TWO_SIDED = Pooling(fitted="slope", sides="two", moderators=RATE_MODERATORS)
+"""The configurations' slopes pooled into one random-effects estimate, judged against the exponent on both sides."""
+UPPER_BOUND = Pooling(fitted="slope", sides="above", moderators=RATE_MODERATORS)
+"""The same, judged as an upper bound: falsified when the pooled interval lies wholly above the exponent."""
 
 
 # --- claim 3: the rate n^{-1/2} -------------------------------------------------------------------------
@@ -44,6 +56,7 @@ spline_rate = Claim(
     assumptions=".configurations:rate_assumptions",
     agreement=inside_interval(RATE_REASON),
     max_examples=RATE_MAX_EXAMPLES,
+    pooling=TWO_SIDED,
 )
 
 
@@ -67,6 +80,7 @@ polyharmonic_rate = Claim(
     assumptions=".configurations:rate_assumptions",
     agreement=inside_interval(RATE_REASON),
     max_examples=RATE_MAX_EXAMPLES,
+    pooling=TWO_SIDED,
 )
 
 
@@ -93,6 +107,7 @@ output_layer_only = Claim(
                 "of the log-log slope of D_n lies at or above rho; the fitted 'below' records whether the whole "
                 "interval lies below rho (the difference is shown to fall faster). " + RATE_REASON)),
     max_examples={"dev": 6, "ci": 6, "thorough": 6},
+    pooling=UPPER_BOUND,
 )
 
 
@@ -121,6 +136,7 @@ spline_rate_bound = Claim(
                 "interval of its log-log slope lies above rho (the distance demonstrably falls more slowly); a "
                 "slope steeper than rho agrees with the bound. " + RATE_REASON)),
     max_examples=RATE_MAX_EXAMPLES,
+    pooling=UPPER_BOUND,
 )
 
 
@@ -144,6 +160,7 @@ sgd_rate = Claim(
     assumptions=".configurations:rate_assumptions",
     agreement=inside_interval(RATE_REASON),
     max_examples={"dev": 6, "ci": 6, "thorough": 6},
+    pooling=TWO_SIDED,
 )
 
 
@@ -250,4 +267,5 @@ trajectory_width_rate = Claim(
                 f"interval with n - 2 degrees of freedom at level {LEVELS_TEXT}. "
                 "sup_S is taken on a grid of 81 points of S.")),
     max_examples=RATE_MAX_EXAMPLES,
+    pooling=Pooling(fitted="slope", sides="above", moderators=("init", "M", "frac")),
 )

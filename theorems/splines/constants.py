@@ -85,7 +85,7 @@ SLOPE_CLAIMS = ("splines.spline_rate", "splines.spline_rate_bound", "splines.pol
                 "splines.trajectory_width_rate")
 """The claims judged by a fitted exponent's interval at level :func:`ci_level` (one level for all: they have
 equal shares of the run's false-alarm budget, theorems/_budget.py)."""
-FAMILY_LEVEL = 1.0 - _budget.share("splines.spline_rate")
+FAMILY_LEVEL = 1.0 - _budget.search_share("splines.spline_rate")
 """A true exponent falls outside some configuration's interval in at most 1 - FAMILY_LEVEL of a claim's runs."""
 JUDGED_PER_RUN = {"dev": 25, "thorough": 50, "xl": 16}
 """At most this many configurations does one search of a rate claim judge: 6 batches of 4 on dev and ci, at most
@@ -113,7 +113,7 @@ def replicated_ci_level(scale: str) -> float:
     (theorems/_budget.py: 1 - 3.1e-3 on dev and ci, 1 - 2.5e-3 on thorough; on xl the same share over K + 11)."""
     if scale == "xl":
         _budget.replicated_level("splines.spline_rate", "dev")  # the claim replicates (raises otherwise)
-        return 1.0 - (_budget.share("splines.spline_rate") / (JUDGED_PER_RUN["xl"] + XL_MIN_IN_SCOPE - 1)) ** 0.5
+        return 1.0 - (_budget.search_share("splines.spline_rate") / (JUDGED_PER_RUN["xl"] + XL_MIN_IN_SCOPE - 1)) ** 0.5
     return _budget.replicated_level("splines.spline_rate", scale)
 
 

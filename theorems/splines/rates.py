@@ -28,20 +28,27 @@ SWEEPS = "splines.sweeps"
 
 
 def fit_power_law(widths, errors, level: float = CI_LEVEL, mask=None):
-    """OLS of log e on log n over the (width, seed) runs in ``mask``: slope, its t-interval, prefactor.
-    With fewer than three runs or a single width there is no interval, and every entry is NaN (such a sweep
-    is out of scope: see sweep_scope)."""
+    """OLS of log e on log n over the (width, seed) runs in ``mask``: slope, its t-interval and standard error,
+    prefactor. With fewer than three runs or a single width there is no interval, and every entry is NaN (such a
+    sweep is out of scope: see sweep_scope)."""
     mask = np.ones(errors.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
     ln = np.log(np.repeat(np.asarray(widths, dtype=np.float64)[None, :], errors.shape[0], 0))[mask]
     le = np.log(np.where(mask, errors, 1.0))[mask]
     if le.size < 3 or np.unique(ln).size < 2:
         nan = float("nan")
-        return {"slope": nan, "interval": (nan, nan), "prefactor": nan, "prefactor_interval": (nan, nan), "dof": 0}
+        return {"slope": nan, "interval": (nan, nan), "se": nan, "prefactor": nan, "prefactor_interval": (nan, nan),
+                "dof": 0}
     fit = line(ln, le)
     low, high = fit.interval(0, level)
-    return {"slope": float(fit.coef[1]), "interval": fit.interval(1, level),
+    return {"slope": float(fit.coef[1]), "interval": fit.interval(1, level), "se": float(fit.se[1]),
             "prefactor": float(np.exp(fit.coef[0])), "prefactor_interval": (float(np.exp(low)), float(np.exp(high))),
             "dof": fit.dof}
+
+
+def slope_entry(fit: Mapping) -> dict:
+    """The fitted entry of a slope: its value, t-interval, standard error and degrees of freedom (the claim-level
+    estimate pools the values with these standard errors, theorems/_pooling.py)."""
+    return {"value": fit["slope"], "interval": list(fit["interval"]), "se": fit["se"], "dof": fit["dof"]}
 
 
 def local_slopes(widths, errors, mask) -> np.ndarray:
@@ -160,9 +167,10 @@ class RateExperiment:
                 "f": fs[i, 0, -1][idx].tolist(), "data_x": np.asarray(p["X"])[:, 0].tolist(),
                 "data_y": np.asarray(p["Y"]).tolist(),
             }
-            fitted = {"slope": {"value": fit["slope"], "interval": list(fit["interval"])},
+            fitted = {"slope": slope_entry(fit),
                       "prefactor": {"value": fit["prefactor"], "interval": list(fit["prefactor_interval"])},
-                      "largest_width_error": {"value": float(errs[i][:, -1].mean())}}
+                      "largest_width_error": {"value": float(errs[i][:, -1].mean())},
+                      "adjusted_targets": {"value": float(np.max(np.abs(p["Y"])))}}
             if "G_plain" in p:
                 fitted["largest_width_distance_to_plain_spline"] = {
                     "value": float(np.mean(np.max(np.abs(fs[i, :, -1] - p["G_plain"][None]), axis=1)))}
@@ -202,8 +210,9 @@ def measure_output_only(configs, keys) -> list[Measurement]:
         fit = fit_power_law(widths, D[i], level=ci_level(scale), mask=both)
         scope = sweep_scope(widths, both, ra[i] + ro[i], D[i], float(tol[i]), p["lebesgue"], scale,
                             OUTPUT_ONLY_STEPS, min_runs=1)
-        fitted = {"slope": {"value": fit["slope"], "interval": list(fit["interval"])},
+        fitted = {"slope": slope_entry(fit),
                   "prefactor": {"value": fit["prefactor"], "interval": list(fit["prefactor_interval"])},
+                  "adjusted_targets": {"value": float(np.max(np.abs(p["Y"])))},
                   "interval_below_minus_half": {"value": float(fit["interval"][1] < float(RATE_EXPONENT))}}
         out.append(Measurement(value=fit["slope"], interval=fit["interval"], fitted=fitted, scope=scope,
                                series={"widths": list(widths), "errors": D[i].tolist(),

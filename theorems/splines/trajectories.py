@@ -30,7 +30,7 @@ from theorems.splines.constants import (TRAJ_NET_GRID, TRAJ_NET_SEEDS, TRAJ_NET_
                                         TRAJECTORY_MAX_STEPS, TRAJECTORY_SLOWEST, TRAJECTORY_TIMES, ci_level)
 from theorems.splines.data import dataset
 from theorems.splines.limits import kernel_for
-from theorems.splines.rates import fit_power_law, run_seeds
+from theorems.splines.rates import fit_power_law, run_seeds, slope_entry
 from theorems.splines.theory import (M_sym, SMOOTHING_STRENGTH, ZETA, eta_bar, predict_network_trajectory,
                                      predict_trajectory, t_steps)
 
@@ -307,7 +307,7 @@ def measure_width_rate(configs, keys) -> list[Measurement]:
                                    scope=scope))
             continue
         fit = fit_power_law(widths, np.where(stable, D, 1.0), level=ci_level(c["scale"]), mask=stable)
-        fitted["slope"] = {"value": fit["slope"], "interval": list(fit["interval"])}
+        fitted["slope"] = slope_entry(fit)
         fitted["prefactor"] = {"value": fit["prefactor"], "interval": list(fit["prefactor_interval"])}
         out.append(Measurement(value=fit["slope"], interval=fit["interval"], fitted=fitted,
                                series={"widths": list(widths), "errors": np.where(stable, D, 0.0).tolist(),
