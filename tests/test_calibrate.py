@@ -209,3 +209,58 @@ def test_calibrate_refuses_bad_input_before_running(tmp_path, capsys, monkeypatc
     assert not (tmp_path / "c.csv").exists()
     with pytest.raises(SystemExit):
         _cli.main(["calibrate", CHEAP, "--seeds", "0"])
+
+
+# --- the power curve -----------------------------------------------------------------------------------------
+
+def _judged(seed, bias, replicated):
+    """A run's re-judging record from a pooled estimate of 24 synthetic configurations whose slopes are -1/2 +
+    ``bias`` (standard errors 0.05, intervals at the splines rate claims' per-configuration level)."""
+    import numpy as np
+    from scipy import stats
+
+    from theorems import _pooling
+
+    rng = np.random.default_rng(seed)
+    t = stats.t.isf((1 - _budget.replicated_level("splines.spline_rate", "dev")) / 2, 22)
+    recs = []
+    for v in -0.5 + bias + rng.normal(0, 0.05, 24):
+        recs.append({"config": {}, "status": "pass", "predicted": -0.5,
+                     "fitted": {"slope": {"value": v, "interval": [v - t * 0.05, v + t * 0.05], "se": 0.05}}})
+    pooled = _pooling.pool_records(_pooling.Pooling(), recs, _budget.pooled_level("splines.spline_rate"),
+                                   replicated=replicated)
+    return {"seed": seed, "verdict": "holds", "judged": _calibrate.rejudging({"pooled": pooled})}
+
+
+def test_the_power_curve_judges_the_runs_again_with_shifted_predictions():
+    runs = [_judged(s, 0.0, replicated=False) for s in range(20)]
+    rows = _calibrate.resolution_rows("a.x", "ci", "abc", runs, 0)
+    rate = {float(r["delta"]): float(r["detection_rate"]) for r in rows}
+    assert min(rate) == -0.3 and max(rate) == 0.3 and rate[0.0] == 0.0
+    assert rate[0.3] == rate[-0.3] == 1.0
+    up = [rate[d] for d in sorted(rate) if d >= 0]
+    assert up == sorted(up)
+    assert {r["tests"] for r in rows} == {"pooled+search"} and {r["seeds"] for r in rows} == {20}
+    # a run with the slopes 0.1 above: its pooled interval excludes -1/2, and a prediction moved up by 0.1 is met
+    (shifted,) = [_judged(0, 0.1, replicated=True)]
+    assert _calibrate.rejudge(shifted["judged"], 0.0) and not _calibrate.rejudge(shifted["judged"], 0.1)
+    rows = _calibrate.resolution_rows("a.x", "ci", "abc", [shifted], 0)
+    assert {r["tests"] for r in rows} == {"pooled"}
+    assert _calibrate.resolution_rows("a.y", "ci", "abc", [{"seed": 0, "verdict": "holds", "judged": None}], 0) == []
+
+
+def test_calibrate_writes_the_power_curve_and_the_runs_beside_it(tmp_path, monkeypatch):
+    runs = [("splines.spline_rate", "holds", 1.0, _judged(s, 0.0, replicated=True)) for s in range(3)]
+    monkeypatch.setattr(_calibrate, "_process_map", lambda tasks, workers: iter(runs))
+    monkeypatch.setattr(_calibrate, "expected_holds", lambda ids, baseline: None)
+    out, curve = tmp_path / "c.csv", tmp_path / "r.csv"
+    assert _cli.main(["calibrate", "splines.spline_rate", "--seeds", "3", "--engine", "process", "--out", str(out),
+                      "--resolution", str(curve)]) == 0
+    with curve.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == list(_calibrate.RESOLUTION_COLUMNS) and len(rows) == 61
+    assert {r["claim"] for r in rows} == {"splines.spline_rate"} and {r["seeds"] for r in rows} == {"3"}
+    import json
+
+    kept = json.loads((tmp_path / "r_runs.json").read_text())
+    assert [r["seed"] for r in kept["splines.spline_rate ci"]["runs"]] == [0, 1, 2]

@@ -13,7 +13,17 @@ below 1%.  What the design promises (theorems/_budget.py) is the rate the measur
 The runs are embarrassingly parallel: one task per (claim, seed).  They go to Dask distributed when it is
 installed (``pip install gd-theory-checks[distributed]``): a local cluster with one single-threaded worker
 process per core by default (``--workers``), or an existing cluster (``--scheduler ADDRESS``).  Without Dask
-the standard library's process pool runs them on this machine; the counts do not depend on the engine."""
+the standard library's process pool runs them on this machine; the counts do not depend on the engine.
+
+Resolution: a claim that pools its configurations (theorems/_pooling.py) keeps, from each run, what judges it
+again with a shifted prediction without running anything: the pooled deviation, its standard error and
+quantile, and each configuration's fitted value, prediction and interval (:func:`rejudging`).  The measurement
+does not depend on the prediction, so one set of runs gives the whole power curve: for each shift delta of the
+prediction (towards the side the claim can fail; both sides for a two-sided claim) the fraction of seeds whose
+run would be falsified (:func:`resolution_rows`, written to ``reports/resolution.csv`` with the per-seed numbers
+beside it).  A claim that replicates a disagreement measures a second time only the configurations that
+disagreed with the prediction it had, so with a shifted one its search cannot be judged again from the run: its
+curve counts the pooled test alone (column ``tests``), a lower bound on the claim's detection rate."""
 
 from __future__ import annotations
 
@@ -51,8 +61,58 @@ def upper_bound(false_alarms: int, seeds: int, confidence: float = CONFIDENCE) -
     return float(stats.beta.ppf(confidence, false_alarms + 1, seeds - false_alarms))
 
 
-def one_run(claim_id: str, profile_name: str, seed: int, examples: int | None = None) -> tuple[str, str, float]:
-    """Run one claim with one seed in this process; returns (claim id, verdict, wall seconds)."""
+RESOLUTION_COLUMNS = ("claim", "profile", "commit", "delta", "detection_rate", "seeds", "first_seed", "tests")
+"""The power curve's columns: the claim, the profile, the commit, the shift delta of the prediction (in the fitted
+quantity's units; negative: the prediction moved down), the fraction of the seeds whose run is falsified with the
+shifted prediction, how many seeds, the first, and which tests are judged again (``pooled+search``, or ``pooled``
+for a claim that replicates its disagreements)."""
+
+
+def rejudging(result: dict) -> dict | None:
+    """What judges a run of a pooling claim again with a shifted prediction (``None`` for a claim that does not
+    pool, or a run with too few configurations to)."""
+    pooled = result.get("pooled")
+    if not pooled:
+        return None
+    keep = ("sides", "deviation", "se", "quantile", "k", "tau2", "i2", "replicated", "resolution")
+    return {**{k: pooled[k] for k in keep},
+            "configurations": [{k: c[k] for k in ("value", "predicted", "interval")}
+                               for c in pooled["configurations"]]}
+
+
+def rejudge(judged: dict, shift: float) -> bool:
+    """Whether the run with this record would be falsified with the prediction moved by ``shift``."""
+    from theorems._pooling import falsifies, search_falsifies
+
+    return falsifies(judged, shift) or (not judged["replicated"] and search_falsifies(judged, shift))
+
+
+def shifts(sides: str) -> list[float]:
+    """The shifts of the power curve: 0 .. 0.3 by 0.01, on both sides for a two-sided claim."""
+    from theorems._pooling import RESOLUTION_DELTAS
+
+    up = list(RESOLUTION_DELTAS)
+    return sorted({-d for d in up} | set(up)) if sides == "two" else up
+
+
+def resolution_rows(claim_id: str, profile: str, at: str, runs: Sequence[dict], first_seed: int) -> list[dict]:
+    """The empirical power curve of a claim from its runs' :func:`rejudging` records."""
+    judged = [r["judged"] for r in runs if r.get("judged")]
+    if not judged:
+        return []
+    rows = []
+    for d in shifts(judged[0]["sides"]):
+        caught = sum(rejudge(j, d) for j in judged)
+        rows.append({"claim": claim_id, "profile": profile, "commit": at, "delta": f"{d:.2f}",
+                     "detection_rate": f"{caught / len(judged):.4f}", "seeds": len(judged), "first_seed": first_seed,
+                     "tests": "pooled" if judged[0]["replicated"] else "pooled+search"})
+    return rows
+
+
+def one_run(claim_id: str, profile_name: str, seed: int, examples: int | None = None
+            ) -> tuple[str, str, float, dict]:
+    """Run one claim with one seed in this process; returns (claim id, verdict, wall seconds, the seed's record:
+    its seed, verdict and :func:`rejudging`)."""
     import os
 
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -63,7 +123,8 @@ def one_run(claim_id: str, profile_name: str, seed: int, examples: int | None = 
 
     t0 = time.perf_counter()
     result = run_claim(get(claim_id), PROFILES[profile_name], seed=seed, examples=examples)
-    return claim_id, str(result["verdict"]), time.perf_counter() - t0
+    record = {"seed": seed, "verdict": str(result["verdict"]), "judged": rejudging(result)}
+    return claim_id, str(result["verdict"]), time.perf_counter() - t0, record
 
 
 def commit() -> str:
@@ -131,8 +192,10 @@ def dask_available() -> bool:
 
 def calibrate(claim_ids: Sequence[str], profile: str, seeds: int, *, first_seed: int = 0,
               examples: int | None = None, workers: int = 1, scheduler: str | None = None,
-              engine: str = "auto", progress: Callable[[str], None] | None = None) -> list[dict]:
-    """Run every claim with seeds first_seed .. first_seed + seeds - 1 and return one row (COLUMNS) per claim.
+              engine: str = "auto", progress: Callable[[str], None] | None = None,
+              per_seed: dict[str, list[dict]] | None = None) -> list[dict]:
+    """Run every claim with seeds first_seed .. first_seed + seeds - 1 and return one row (COLUMNS) per claim;
+    ``per_seed``, when given, receives each claim's per-seed records (``one_run``'s last entry), by claim.
 
     ``engine``: "dask" (Dask distributed: a local cluster of ``workers`` processes, or ``scheduler``),
     "process" (the standard library's process pool of ``workers`` processes), "auto" (dask when installed)."""
@@ -148,7 +211,9 @@ def calibrate(claim_ids: Sequence[str], profile: str, seeds: int, *, first_seed:
     runs = _dask_map(tasks, workers, scheduler) if engine == "dask" else _process_map(tasks, workers)
     verdicts: dict[str, Counter] = {c: Counter() for c in claim_ids}
     wall: dict[str, float] = dict.fromkeys(claim_ids, 0.0)
-    for done, (claim_id, verdict, seconds) in enumerate(runs, 1):
+    for done, (claim_id, verdict, seconds, *record) in enumerate(runs, 1):
+        if per_seed is not None and record:
+            per_seed.setdefault(claim_id, []).append(record[0])
         verdicts[claim_id][verdict] += 1
         wall[claim_id] += seconds
         if progress is not None:
@@ -163,6 +228,25 @@ def calibrate(claim_ids: Sequence[str], profile: str, seeds: int, *, first_seed:
     return rows
 
 
+def merge_runs(path: Path, claim_profile_runs: dict[str, list[dict]], profile: str, at: str) -> dict:
+    """The per-seed records in ``path`` (JSON: by "claim profile") with those of the claims run now replaced."""
+    import json
+
+    old = json.loads(path.read_text()) if path.exists() else {}
+    for claim_id, runs in claim_profile_runs.items():
+        old[f"{claim_id} {profile}"] = {"commit": at, "runs": sorted(runs, key=lambda r: r["seed"])}
+    return dict(sorted(old.items()))
+
+
+def write_runs(path: Path, runs: dict) -> None:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(runs, indent=1) + "\n")
+    tmp.replace(path)
+
+
 def merge(path: Path, rows: Sequence[dict]) -> list[dict]:
     """The table in ``path`` with the rows for the same (claim, profile) replaced by ``rows``, in claim order."""
     old = []
@@ -174,19 +258,19 @@ def merge(path: Path, rows: Sequence[dict]) -> list[dict]:
     return sorted(kept + list(rows), key=lambda r: (r["profile"], r["claim"]))
 
 
-def table(rows: Sequence[dict]) -> str:
+def table(rows: Sequence[dict], columns: Sequence[str] = COLUMNS) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
 
 
-def write(path: Path, rows: Sequence[dict]) -> None:
+def write(path: Path, rows: Sequence[dict], columns: Sequence[str] = COLUMNS) -> None:
     """Write the table atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(table(rows))
+    tmp.write_text(table(rows, columns))
     tmp.replace(path)
 
 

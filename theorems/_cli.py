@@ -152,6 +152,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="expected verdicts: only claims expected to hold are calibrated (default: %(default)s)")
     cal.add_argument("--out", type=Path, default=Path("reports/calibration.csv"),
                      help="the table; rows of the same claim and profile are replaced (default: %(default)s)")
+    cal.add_argument("--resolution", type=Path, default=Path("reports/resolution.csv"),
+                     help="the power curves of the claims that pool their configurations (detection rate against a "
+                          "shift of the prediction); each run's numbers go beside it, in NAME_runs.json "
+                          "(default: %(default)s)")
 
     b = sub.add_parser("baseline", help="record the verdicts of a results file as the expected ones")
     b.add_argument("results", type=Path, help="a results.json (a ci-profile run, seed 0)")
@@ -246,15 +250,27 @@ def _calibrate(args) -> int:
     if args.out.is_dir():
         raise UsageError(f"--out {args.out} is a directory; give a file to write")
     _writable_folder(args.out.parent)
+    if args.resolution.is_dir():
+        raise UsageError(f"--resolution {args.resolution} is a directory; give a file to write")
+    _writable_folder(args.resolution.parent)
     workers = args.workers or _parallel.default_jobs()
+    per_seed: dict[str, list[dict]] = {}
     try:
         rows = _calibrate.calibrate(ids, args.profile, args.seeds, first_seed=args.first_seed, examples=args.examples,
                                     workers=workers, scheduler=args.scheduler, engine=args.engine,
-                                    progress=_calibrate.log)
+                                    progress=_calibrate.log, per_seed=per_seed)
     except _calibrate.CalibrationError as exc:
         raise UsageError(str(exc)) from None
     _calibrate.write(args.out, _calibrate.merge(args.out, rows))
     print(_calibrate.table(rows), end="")
+    at = rows[0]["commit"] if rows else _calibrate.commit()
+    curves = [row for claim_id in ids for row in _calibrate.resolution_rows(
+        claim_id, args.profile, at, per_seed.get(claim_id, []), args.first_seed)]
+    if curves:
+        _calibrate.write(args.resolution, _calibrate.merge(args.resolution, curves), _calibrate.RESOLUTION_COLUMNS)
+        runs = args.resolution.with_name(args.resolution.stem + "_runs.json")
+        pooled = {c: r for c, r in per_seed.items() if any(x.get("judged") for x in r)}
+        _calibrate.write_runs(runs, _calibrate.merge_runs(runs, pooled, args.profile, at))
     return EXIT_OK
 
 
