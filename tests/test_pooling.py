@@ -142,3 +142,19 @@ def test_the_resolution_against_simulation():
     caught_half = sum(_pooling.pool_records(_pooling.Pooling(), _records(-0.5 + delta / 2 + rng.normal(0, s), s),
                                             LEVEL, replicated=True)["falsified"] for _ in range(200))
     assert caught_half / 200 < 0.5
+
+
+def test_meta_regression_against_weighted_least_squares():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    k, tau2 = 24, 0.0004
+    x = rng.uniform(0.3, 10.0, k)                   # the size of the adjusted targets, say
+    s = rng.uniform(0.03, 0.08, k)
+    y = -0.008 * x + rng.normal(0, np.sqrt(s**2 + tau2))
+    out = _pooling.meta_regression(y, s, tau2, x)
+    fit = sm.WLS(y, sm.add_constant(x), weights=1 / (s**2 + tau2)).fit()
+    assert out["coefficient"] == pytest.approx(fit.params[1], rel=1e-10)
+    assert out["se"] == pytest.approx(fit.bse[1] * math.sqrt(max(fit.scale, 1.0) / fit.scale), rel=1e-10)
+    assert out["p"] == pytest.approx(2 * stats.t.sf(abs(fit.params[1]) / out["se"], k - 2), rel=1e-10)
+    assert _pooling.meta_regression(y, s, tau2, np.full(k, 2.0)) is None

@@ -247,3 +247,68 @@ def test_draws_do_not_depend_on_the_numbers_written_in_loaded_code(tmp_path, mon
         assert draws() == before
     finally:
         sys.modules.pop("planted_constants_module", None)
+
+
+# --- claim-level pooling ------------------------------------------------------------------------------------
+
+def _slope_claim(bias, sides="two"):
+    """A toy rate claim: each configuration 'measures' the slope -1/2 + bias + noise with standard error 0.05
+    (noise drawn from the configuration's key), and its interval at the splines rate claims' level."""
+    import jax
+    from scipy import stats
+
+    from theorems import _budget
+    from theorems._agreement import inside_interval
+    from theorems._pooling import Pooling
+
+    t = float(stats.t.isf((1 - _budget.replicated_level("splines.spline_rate", "dev")) / 2, 22))
+
+    def measure(configs, keys):
+        out = []
+        for c, k in zip(configs, keys):
+            v = -0.5 + bias + 0.05 * float(jax.random.normal(k, ()))
+            iv = (v - t * 0.05, v + t * 0.05)
+            out.append(Measurement(value=v, interval=iv, fitted={
+                "slope": {"value": v, "interval": list(iv), "se": 0.05, "dof": 22},
+                "size": {"value": float(c["x"])}}))
+        return out
+
+    return Claim(id="toy.rate", statement="The distance falls like n^-1/2.", source="synthetic",
+                 closed_form=sympy.Rational(-1, 2), symbols={}, predict=lambda expr, config: float(expr),
+                 measure=measure,
+                 configurations=lambda profile: batches(st.fixed_dictionaries({"kind": st.just("toy")}),
+                                                        st.fixed_dictionaries({"x": st.integers(0, 1000)}),
+                                                        max_size=4),
+                 assumptions=lambda c: None, agreement=inside_interval("synthetic"),
+                 pooling=Pooling(fitted="slope", sides=sides, moderators=("size", "kind"),
+                                 level=_budget.pooled_level("splines.spline_rate")))
+
+
+def test_pooled_estimate_is_stored_and_a_bias_no_configuration_shows_falsifies(dev, tmp_path):
+    from reports import _markdown, _summary
+
+    from theorems import _budget
+
+    fine = theorems.run_claim(_slope_claim(0.0), dev, seed=1)
+    p = fine["pooled"]
+    assert fine["verdict"] == theorems.HOLDS and fine["falsified_by"] == [] and not p["falsified"]
+    assert p["k"] == fine["examples"]["pass"] >= dev.min_in_scope
+    assert p["level"] == _budget.pooled_level("splines.spline_rate") and p["predicted"] == -0.5
+    assert p["interval"][0] < -0.5 < p["interval"][1] and 0 < p["resolution"] < 0.1
+    assert {"estimate", "se", "tau2", "i2", "q", "drivers", "moderators", "curve"} <= set(p)
+    json.dumps(fine)  # stored as JSON
+    # 0.08 above -1/2 in every configuration: inside each interval (half-width 0.17), not in the pooled one
+    biased = theorems.run_claim(_slope_claim(0.08), dev, seed=1)
+    assert biased["examples"]["fail"] == 0 and biased["counterexample"] is None
+    assert biased["verdict"] == theorems.FALSIFIED and biased["falsified_by"] == ["pooled"]
+    assert biased["pooled"]["interval"][0] > -0.5 and biased["pooled"]["moderators"]["size"]["kind"] == "regression"
+    # the report says so: the pooled estimate in the summary and the claim's section, the drivers named
+    results = {"environment": {"profile": "dev", "seed": 1}, "claims": [biased]}
+    md = "\n".join(_markdown.summary_md(results))
+    assert _summary.pooled_cell(biased) in md and "resolves" in md
+    text = " ".join(_summary.pooled_text(biased))
+    assert "excludes the prediction" in text and "Driven most by" in text and "size" in text
+    assert _summary.cases(biased, 1)[0].label == "worst agreement"
+    # as an upper bound the same bias falsifies too; a slope below the bound does not
+    assert theorems.run_claim(_slope_claim(0.08, "above"), dev, seed=1)["falsified_by"] == ["pooled"]
+    assert theorems.run_claim(_slope_claim(-0.08, "above"), dev, seed=1)["verdict"] == theorems.HOLDS

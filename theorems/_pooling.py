@@ -70,11 +70,14 @@ class Pooling:
         sides: ``two`` or ``above`` (see :data:`SIDES`).
         moderators: what varies between configurations and may explain a deviation: configuration keys or
             names of other fitted quantities (numbers: a meta-regression; strings: the estimate per value).
+        level: the pooled interval's level for a claim outside the suite's false-alarm budget (a family of one's
+            own); ``None``: the level theorems/_budget.py gives the claim (``pooled_level``).
     """
 
     fitted: str = "slope"
     sides: str = "two"
     moderators: tuple[str, ...] = ()
+    level: float | None = None
 
     def __post_init__(self):
         if self.sides not in SIDES:
@@ -112,23 +115,24 @@ def random_effects(y: Sequence[float], se: Sequence[float]) -> dict:
             "q_terms": ((y - res.mean_effect_fe) ** 2 / var).tolist()}
 
 
-def meta_regression(y, se, tau2: float, x) -> dict:
-    """The weighted least-squares slope of ``y`` on a numeric moderator ``x`` (weights 1 / (s_i^2 + tau^2)) with its
-    Knapp-Hartung standard error (residual scale at least 1) and the two-sided p-value of Student's t with k - 2
-    degrees of freedom."""
+def meta_regression(y, se, tau2: float, x) -> dict | None:
+    """The weighted least-squares slope b of ``y`` on a numeric moderator ``x`` (weights w_i = 1 / (s_i^2 + tau^2)):
+    b = sum w (x - xw)(y - yw) / sum w (x - xw)^2 with xw, yw the weighted means, its Knapp-Hartung standard error
+    sqrt(max(1, s^2) / sum w (x - xw)^2), s^2 = sum w (y - a - b x)^2 / (k - 2), and the two-sided p-value of
+    Student's t with k - 2 degrees of freedom; ``None`` when x does not vary."""
     from scipy import stats
-
-    from theorems._stats import least_squares
 
     y, x = np.asarray(y, dtype=np.float64), np.asarray(x, dtype=np.float64)
     w = 1.0 / (np.asarray(se, dtype=np.float64) ** 2 + tau2)
-    X = np.column_stack([np.ones_like(x), x]) * np.sqrt(w)[:, None]
-    fit = least_squares(X, y * np.sqrt(w))
-    plain = math.sqrt(float(np.linalg.inv(X.T @ X)[1, 1]))
-    se_b = plain * max(float(fit.se[1]) / plain, 1.0) if math.isfinite(float(fit.se[1])) else math.nan
-    t = float(fit.coef[1]) / se_b if se_b > 0 else math.nan
-    return {"coefficient": float(fit.coef[1]), "se": se_b,
-            "p": float(2 * stats.t.sf(abs(t), fit.dof)) if math.isfinite(t) else math.nan,
+    k = y.size
+    xw, yw = np.sum(w * x) / np.sum(w), np.sum(w * y) / np.sum(w)
+    sxx = float(np.sum(w * (x - xw) ** 2))
+    if k < 4 or not sxx > 1e-12 * float(np.sum(w)) * max(1.0, float(np.max(np.abs(x)))) ** 2:
+        return None
+    b = float(np.sum(w * (x - xw) * (y - yw))) / sxx
+    s2 = float(np.sum(w * (y - yw - b * (x - xw)) ** 2)) / (k - 2)
+    se_b = math.sqrt(max(s2, 1.0) / sxx)
+    return {"coefficient": b, "se": se_b, "p": float(2 * stats.t.sf(abs(b) / se_b, k - 2)),
             "range": [float(x.min()), float(x.max())]}
 
 
@@ -280,8 +284,9 @@ def pool_records(pooling: Pooling, records: Sequence[Mapping], level: float, rep
             continue
         numbers = [_number(v) for v in values]
         if all(n is not None for n in numbers):
-            if len(set(numbers)) > 1 and re["k"] > 3:
-                regressions[name] = {"kind": "regression", **meta_regression(y, se, re["tau2"], numbers)}
+            fit = meta_regression(y, se, re["tau2"], numbers)
+            if fit is not None:
+                regressions[name] = {"kind": "regression", **fit}
         elif len({str(v) for v in values}) > 1:
             regressions[name] = {"kind": "subgroups", "groups": subgroups(y, se, re["tau2"], values)}
     out["moderators"] = regressions

@@ -413,8 +413,8 @@ def _pooled(claim: Claim, records: Sequence[dict]) -> dict | None:
     from theorems import _budget, _pooling
 
     generated = [r for r in records if r.get("phase") == "generate"]
-    return _pooling.pool_records(claim.pooling, generated, _budget.pooled_level(claim.id),
-                                 replicated=claim.replicate is not None)
+    level = claim.pooling.level if claim.pooling.level is not None else _budget.pooled_level(claim.id)
+    return _pooling.pool_records(claim.pooling, generated, level, replicated=claim.replicate is not None)
 
 
 def _claim_result(claim: Claim, closed_form, records, *, verdict, worst, counterexample, error,
