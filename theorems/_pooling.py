@@ -66,7 +66,8 @@ class Pooling:
 
     Attributes:
         fitted: the name of the fitted quantity in each measurement's ``fitted`` that is pooled; it carries
-            ``value``, ``se`` (its standard error) and ``dof`` (the degrees of freedom of the fit).
+            ``value``, ``se`` (its standard error) and ``dof`` (the degrees of freedom of the fit). Several names
+            (a tuple): each configuration's first one present (one quantity named after what varies, say).
         sides: ``two`` or ``above`` (see :data:`SIDES`).
         moderators: what varies between configurations and may explain a deviation: configuration keys or
             names of other fitted quantities (numbers: a meta-regression; strings: the estimate per value).
@@ -74,10 +75,18 @@ class Pooling:
             own); ``None``: the level theorems/_budget.py gives the claim (``pooled_level``).
     """
 
-    fitted: str = "slope"
+    fitted: str | tuple[str, ...] = "slope"
     sides: str = "two"
     moderators: tuple[str, ...] = ()
     level: float | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.fitted,) if isinstance(self.fitted, str) else tuple(self.fitted)
+
+    @property
+    def label(self) -> str:
+        return " or ".join(self.names)
 
     def __post_init__(self):
         if self.sides not in SIDES:
@@ -240,7 +249,8 @@ def pool_records(pooling: Pooling, records: Sequence[Mapping], level: float, rep
     for r in records:
         if r.get("status") not in ("pass", "fail"):
             continue
-        entry = (r.get("fitted") or {}).get(pooling.fitted) or {}
+        fitted = r.get("fitted") or {}
+        entry = next((fitted[n] for n in pooling.names if n in fitted), None) or {}
         value, se, predicted = _number(entry.get("value")), _number(entry.get("se")), _number(r.get("predicted"))
         if value is None or se is None or se <= 0 or predicted is None:
             continue
@@ -263,7 +273,7 @@ def pool_records(pooling: Pooling, records: Sequence[Mapping], level: float, rep
     else:
         dev_interval = [est - half, math.inf]
     out: dict[str, Any] = {
-        "fitted": pooling.fitted, "sides": pooling.sides, "level": level, "quantile": c, "dof": re["k"] - 1,
+        "fitted": pooling.label, "sides": pooling.sides, "level": level, "quantile": c, "dof": re["k"] - 1,
         "predicted": predicted, "deviation": est, "deviation_interval": dev_interval,
         "estimate": None if predicted is None else predicted + est,
         "interval": None if predicted is None else [predicted + v for v in dev_interval],

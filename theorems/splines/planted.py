@@ -291,9 +291,11 @@ PLANTED = (
             lambda: pinned(_with_number(claims.trajectory_width_rate, -1)(), NETWORK_BATCH), examples=1,
             expected=SURVIVES,
             reason=("at the claim's share of the run's false-alarm budget (theorems/_budget.py) each slope interval "
-                    "is at level 1 - 1e-5, and a slope fitted to 12 runs (10 degrees of freedom) gets t = 8.1: the "
-                    "ci batch's intervals have half-widths 0.65 to 1.7 and all reach -1, so the claim cannot tell "
-                    "n^-1 from n^-1/2 (it resolves a bound about n^-2; more seeds per width would sharpen it)")),
+                    "is at level 1 - 5.2e-6, and a slope fitted to 12 runs (10 degrees of freedom) gets t = 8.8: the "
+                    "ci batch's intervals have half-widths about 0.7 to 1.8 and all reach -1, and the pooled "
+                    "interval over the batch's 4 configurations (t with 3 degrees of freedom) is as wide, so the claim "
+                    "cannot tell n^-1 from n^-1/2 (it resolves a bound about n^-2; more seeds per width would "
+                    "sharpen it)")),
     Planted("splines.trajectory_width_rate", "n_minus_two",
             "D_n = O(n^-2): the measured slopes are near -1/2, far above -2",
             lambda: pinned(_with_number(claims.trajectory_width_rate, -2)(), NETWORK_BATCH), examples=1,
