@@ -327,6 +327,7 @@ def test_fit_power_law_is_the_ordinary_least_squares_fit_with_student_t_interval
     t = stats.t.ppf(0.995, le.size - 2)
     assert fit["dof"] == le.size - 2
     np.testing.assert_allclose(fit["slope"], coef[0], rtol=1e-12)
+    np.testing.assert_allclose(fit["se"], np.sqrt(cov[0, 0]), rtol=1e-12)   # what the pooled estimate weighs by
     np.testing.assert_allclose(fit["interval"], (coef[0] - t * np.sqrt(cov[0, 0]), coef[0] + t * np.sqrt(cov[0, 0])),
                                rtol=1e-12)
     np.testing.assert_allclose(fit["prefactor"], np.exp(coef[1]), rtol=1e-12)
@@ -334,6 +335,7 @@ def test_fit_power_law_is_the_ordinary_least_squares_fit_with_student_t_interval
                                                                   coef[1] + t * np.sqrt(cov[1, 1])]), rtol=1e-12)
     # too few runs or a single width: no fit
     assert np.isnan(rates.fit_power_law(widths[:1], e[:, :1])["slope"])
+    assert np.isnan(rates.fit_power_law(widths[:1], e[:, :1])["se"])
 
 
 def test_a_replicate_is_the_same_experiment_with_twice_the_seeds():

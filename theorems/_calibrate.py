@@ -92,7 +92,7 @@ def shifts(sides: str) -> list[float]:
     from theorems._pooling import RESOLUTION_DELTAS
 
     up = list(RESOLUTION_DELTAS)
-    return sorted({-d for d in up} | set(up)) if sides == "two" else up
+    return sorted({-d for d in up if d} | set(up)) if sides == "two" else up
 
 
 def resolution_rows(claim_id: str, profile: str, at: str, runs: Sequence[dict], first_seed: int) -> list[dict]:
