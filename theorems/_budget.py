@@ -34,11 +34,11 @@ A claim that also pools its configurations (a random-effects estimate of its fit
 configuration it judged, theorems/_pooling.py) splits its share once more, between the per-configuration
 search and the pooled test (:data:`POOLED_FRACTION`): the search's intervals get 1 - share x (1 - f) / tests
 (:func:`search_share`), and the pooled interval 1 - share x f (:func:`pooled_level`; f = 1/2, and 1/10 for
-``ntk.gram_spectrum``, GRAM_POOLED_FRACTION), so the claim still
-reports a true prediction falsified in at most ``share`` of its runs (the union bound over the two).  Why an
-even split: the per-configuration quantile grows only like sqrt(2 log(tests / share)) (z 2.95 -> 3.05 for the
-replicated splines rate claims on dev, Student-t with 22 degrees of freedom 3.31 -> 3.45), and so does the
-pooled one (Student-t with 23 degrees of freedom, two-sided, 4.09 at 1 - 4.5e-4 and 4.36 at 1 - 2.3e-4):
+``ntk.gram_spectrum``, GRAM_POOLED_FRACTION), so the claim still reports a true prediction falsified in at most
+``share`` of its runs (the union bound over the two).  Why an
+even split: the per-configuration quantile grows only like sqrt(2 log(tests / share)) (z 2.96 -> 3.07 for the
+replicated splines rate claims on dev, Student-t with 22 degrees of freedom 3.32 -> 3.47), and so does the
+pooled one (Student-t with 23 degrees of freedom, two-sided, 4.12 at 1 - 4.2e-4 and 4.40 at 1 - 2.1e-4):
 neither gains much from a larger part.
 
 This module imports nothing but the standard library (the command line's ``list`` reads its levels and must
