@@ -89,6 +89,7 @@ def test_pooled_record_fields():
     slopes = -0.5 + rng.normal(0, 0.05, 24)
     recs = _records(slopes, [0.05] * 24)
     recs.append({"config": {}, "status": "out_of_scope", "predicted": None, "fitted": {}})
+    recs.append(dict(recs[0]))     # a configuration drawn twice counts once
     p = _pooling.pool_records(_pooling.Pooling(moderators=("size", "init")), recs, LEVEL, replicated=True)
     assert p["k"] == 24 and p["dof"] == 23 and p["level"] == LEVEL and p["predicted"] == -0.5
     lo, hi = p["interval"]

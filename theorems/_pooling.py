@@ -245,10 +245,14 @@ def search_falsifies(pooled: Mapping, shift: float = 0.0) -> bool:
 def pool_records(pooling: Pooling, records: Sequence[Mapping], level: float, replicated: bool) -> dict | None:
     """The claim-level estimate over the judged records (status pass or fail) whose fitted quantity has a finite
     value and standard error and whose prediction is a number; ``None`` with fewer than three."""
-    used = []
+    used, seen = [], set()
     for r in records:
         if r.get("status") not in ("pass", "fail"):
             continue
+        key = repr(sorted((r.get("config") or {}).items()))
+        if key in seen:   # a configuration drawn twice is one measurement (its key is a function of it)
+            continue
+        seen.add(key)
         fitted = r.get("fitted") or {}
         entry = next((fitted[n] for n in pooling.names if n in fitted), None) or {}
         value, se, predicted = _number(entry.get("value")), _number(entry.get("se")), _number(r.get("predicted"))
