@@ -224,8 +224,8 @@ def _judged(seed, bias, replicated):
     rng = np.random.default_rng(seed)
     t = stats.t.isf((1 - _budget.replicated_level("splines.spline_rate", "dev")) / 2, 22)
     recs = []
-    for v in -0.5 + bias + rng.normal(0, 0.05, 24):
-        recs.append({"config": {}, "status": "pass", "predicted": -0.5,
+    for i, v in enumerate(-0.5 + bias + rng.normal(0, 0.05, 24)):
+        recs.append({"config": {"i": i}, "status": "pass", "predicted": -0.5,
                      "fitted": {"slope": {"value": v, "interval": [v - t * 0.05, v + t * 0.05], "se": 0.05}}})
     pooled = _pooling.pool_records(_pooling.Pooling(), recs, _budget.pooled_level("splines.spline_rate"),
                                    replicated=replicated)

@@ -15,7 +15,6 @@ import numpy as np
 from theorems import _budget
 from theorems._agreement import FLOAT64_EPS, inside_interval, max_abs_error
 from theorems._claim import Agreement, Claim, Config, Measurement
-from theorems._pooling import Pooling
 
 BOWMAN = ("Bowman & Montufar (2022), Implicit Bias of MSE Gradient Optimization in Underparameterized "
           "Neural Networks, ICLR 2022, arXiv 2201.04738")
@@ -237,11 +236,9 @@ gram_spectrum = Claim(
         "repetitions (data and weights redrawn each repetition), at level "
         f"1 - {1 - _budget.level('ntk.gram_spectrum', 'dev'):.2g} (dev, ci) or "
         f"1 - {1 - _budget.level('ntk.gram_spectrum', 'thorough'):.2g} (thorough): the claim's share "
-        f"({100 * _budget.share('ntk.gram_spectrum'):.3f}%) of the run's false-alarm budget, less the part its "
-        "pooled test spends, Bonferroni over the configurations a run judges (theorems/_budget.py)."),
+        f"({100 * _budget.share('ntk.gram_spectrum'):.3f}%) of the run's false-alarm budget, Bonferroni over the "
+        "configurations a run judges (theorems/_budget.py)."),
     max_examples={"dev": 7, "ci": 7},
-    # the configurations' slopes pooled into one random-effects estimate (theorems/_pooling.py), against -1/2
-    pooling=Pooling(fitted=("exponent_n", "exponent_m"), sides="two", moderators=("axis", "d", "bias")),
 )
 
 
