@@ -18,7 +18,7 @@ from numerics import ntk as nx
 from numerics import sphere
 from theorems import _budget
 from theorems._claim import Config, Measurement
-from theorems._stats import least_squares, line
+from theorems._stats import least_squares, slope_interval
 from theorems.ntk.configurations import GRAM_GRID
 from theorems.ntk.theory import eigenvalue
 
@@ -146,12 +146,10 @@ def gram_rate(config: Config, key) -> Measurement:
                 ev = np.linalg.eigvalsh(Hm)[::-1][:L]
                 sizes.append(m_), errs.append(np.sqrt(np.mean((ev - ref) ** 2)))
                 shown = (ev, pop)
-    fit = line(np.log(sizes), np.log(errs))
-    slope, (lo, hi) = float(fit.coef[1]), fit.interval(1, GRAM_LEVEL[config["grid"]])
+    slope, (lo, hi) = slope_interval(np.log(sizes), np.log(errs), level=GRAM_LEVEL[config["grid"]])
     sizes, errs = np.array(sizes), np.array(errs)
     grid = sorted(set(sizes.tolist()))
-    # the standard error and degrees of freedom: the claim pools the configurations' slopes (theorems/_pooling.py)
-    exponent = {"value": slope, "interval": [lo, hi], "se": float(fit.se[1]), "dof": fit.dof}
-    return Measurement(value=slope, interval=(lo, hi), fitted={f"exponent_{config['axis']}": exponent},
+    return Measurement(value=slope, interval=(lo, hi),
+                       fitted={f"exponent_{config['axis']}": {"value": slope, "interval": [lo, hi]}},
                        series={"size": grid, "mean_error": [float(errs[sizes == s].mean()) for s in grid],
                                "L": L, "empirical_top": shown[0].tolist(), "mu_with_multiplicity": shown[1].tolist()})
