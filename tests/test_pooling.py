@@ -159,3 +159,25 @@ def test_meta_regression_against_weighted_least_squares():
     assert out["se"] == pytest.approx(fit.bse[1] * math.sqrt(max(fit.scale, 1.0) / fit.scale), rel=1e-10)
     assert out["p"] == pytest.approx(2 * stats.t.sf(abs(fit.params[1]) / out["se"], k - 2), rel=1e-10)
     assert _pooling.meta_regression(y, s, tau2, np.full(k, 2.0)) is None
+
+
+def test_a_pooling_held_to_its_own_value_ignores_the_records_prediction():
+    # trajectory_network predicts the strength lambda(t) (an array) and bounds its departure's exponent by -1/2:
+    # its pooling is held to -1/2 whatever the records predict
+    rng = np.random.default_rng(2)
+    recs = _records(-0.05 + rng.normal(0, 0.05, 20), [0.05] * 20)
+    for r in recs:
+        r["predicted"] = [1.0, 2.0]
+        r["fitted"] = {"departure_slope": r["fitted"]["slope"]}
+    assert _pooling.pool_records(_pooling.Pooling(fitted="departure_slope", sides="above"), recs, LEVEL,
+                                 replicated=False) is None
+    p = _pooling.pool_records(_pooling.Pooling(fitted="departure_slope", sides="above", prediction=-0.5), recs,
+                              LEVEL, replicated=False)
+    assert p["k"] == 20 and p["predicted"] == -0.5 and p["falsified"]
+
+
+def test_trajectory_network_is_held_to_theorem_ones_exponent():
+    from theorems.splines import claims
+    from theorems.splines.theory import RATE_EXPONENT
+
+    assert claims.trajectory_network.pooling.prediction == float(RATE_EXPONENT)

@@ -73,12 +73,15 @@ class Pooling:
             names of other fitted quantities (numbers: a meta-regression; strings: the estimate per value).
         level: the pooled interval's level for a claim outside the suite's false-alarm budget (a family of one's
             own); ``None``: the level theorems/_budget.py gives the claim (``pooled_level``).
+        prediction: the value the pooled quantity is held to when it is not the claim's prediction (a bound on a
+            fitted exponent of a claim that predicts something else, say); ``None``: each record's prediction.
     """
 
     fitted: str | tuple[str, ...] = "slope"
     sides: str = "two"
     moderators: tuple[str, ...] = ()
     level: float | None = None
+    prediction: float | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -255,7 +258,8 @@ def pool_records(pooling: Pooling, records: Sequence[Mapping], level: float, rep
         seen.add(key)
         fitted = r.get("fitted") or {}
         entry = next((fitted[n] for n in pooling.names if n in fitted), None) or {}
-        value, se, predicted = _number(entry.get("value")), _number(entry.get("se")), _number(r.get("predicted"))
+        value, se = _number(entry.get("value")), _number(entry.get("se"))
+        predicted = _number(r.get("predicted") if pooling.prediction is None else pooling.prediction)
         if value is None or se is None or se <= 0 or predicted is None:
             continue
         interval = entry.get("interval") or [math.nan, math.nan]

@@ -238,6 +238,10 @@ trajectory_network = Claim(
         name="lower end of the CI of the slope of the departure R_n above -1/2",
         error=_network_departure_error, tolerance=lambda p, m, c: 0.0, reason=NETWORK_TRAJECTORY_REASON),
     max_examples=RATE_MAX_EXAMPLES,
+    # the departure's slope over the configurations together, held to the bound -1/2 (the claim predicts
+    # lambda(t), not the exponent)
+    pooling=Pooling(fitted="departure_slope", sides="above", moderators=("init", "M", "frac"),
+                    prediction=-0.5),  # Theorem 1's exponent, theory.RATE_EXPONENT (a test checks they agree)
 )
 
 

@@ -278,7 +278,7 @@ def measure_network_trajectory(configs, keys) -> list[Measurement]:
             fit = fit_power_law(widths, np.where(stable, worst_v, 1.0), level=level, mask=stable)
             fitted["distance_to_kernel_trajectory_slope"] = {"value": fit["slope"], "interval": list(fit["interval"])}
             fit = fit_power_law(widths, np.where(stable, departure, 1.0), level=level, mask=stable)
-            fitted["departure_slope"] = {"value": fit["slope"], "interval": list(fit["interval"])}
+            fitted["departure_slope"] = slope_entry(fit)
         out.append(Measurement(
             value={"f": run["fX"], "K0": run["K0"]}, fitted=fitted, scope=scope,
             series={"eta_mu_t": (p["eta"] / c["M"] * p["mu"][-1] * p["times"]).tolist(), "widths": list(widths),
