@@ -2,6 +2,8 @@
 fits, and single records of the claims on fixed configurations.  Every claim on the dev profile and every planted
 wrong version (theorems/splines/planted.py) run in tests/test_claims.py."""
 
+import re
+
 import numerics  # noqa: F401  (float64 on)
 
 import jax
@@ -445,3 +447,21 @@ def test_the_chunked_evaluation_on_a_grid_is_the_network(d, E):
         got, want = nx.forward_pointwise(params, XE, act), nx.forward(params, XE, act)
         assert got.shape == (E,) and float(jnp.max(jnp.abs(want))) > 0.1
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=0, atol=1e-13)
+
+
+PROVENANCE_TAGS = ("[paper]", "[summary]", "[derived]")
+PAPER_REFERENCE = re.compile(r"\[paper\][^\[]*?(Theorem|Proposition|Corollary|Remark|eq\.|problem|Figure|Appendix)")
+
+
+@pytest.mark.parametrize("claim", claims.CLAIMS, ids=lambda c: c.id)
+def test_every_source_says_what_is_the_papers_and_what_is_derived(claim):
+    """Each source names the paper, tags what is the paper's ([paper], followed by the theorem, equation, figure
+    or appendix it is read from), a summary's ([summary]) and the suite's own ([derived]); and nothing else."""
+    source = claim.source
+    assert constants.SOURCE in source
+    assert any(tag in source for tag in PROVENANCE_TAGS), source
+    assert "[paper]" in source and PAPER_REFERENCE.search(source), source
+    assert "[derived]" in source, source   # each check adds a design of the suite's own (a fit, a grid, a bound)
+    for tag in re.findall(r"\[[a-z ,;:.]+\]", source):
+        assert tag in PROVENANCE_TAGS, (tag, source)
+    assert "{{" not in source and "}}" not in source, source   # an f-string brace left doubled

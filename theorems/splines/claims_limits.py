@@ -58,9 +58,10 @@ curvature_density_mc = Claim(
         "(C = -B/W) is, for W ~ N(0, sigma_w^2), B ~ N(0, sigma_b^2): 2 sigma_w^3 sigma_b^3 / (pi (sigma_b^2 + "
         "x^2 sigma_w^2)^2); for W in {-1, 1}, B ~ U(-a_b, a_b): 1/(2 a_b) on [-a_b, a_b]; for W ~ U(-a_w, a_w), "
         "B ~ U(-a_b, a_b): constant on [-a_b/a_w, a_b/a_w] (min(a_w, a_b/|x|)^4 / (8 a_w a_b) [derived])."),
-    source=(f"{SOURCE}, Proposition 14 and Theorem 2 (a)-(c); zeta derived in SymPy from the densities; the "
-            "uniform case's value and its form outside [-a_b/a_w, a_b/a_w] are [derived] (the paper states "
-            "constancy only)"),
+    source=(f"{SOURCE}: [paper] Proposition 14 (zeta(x) = E(W^2 | C = x) p_C(x) = int |W|^3 p_{{W,B}}(W, -W x) dW) "
+            "and Theorem 2 (a) (the Gaussian zeta), (b), (c) (zeta constant on [-I, I]); [derived] zeta of each law "
+            "in SymPy from the densities, the binary and uniform laws' values (1/(2 a_b), and min(a_w, a_b/|x|)^4 / "
+            "(8 a_w a_b) outside [-a_b/a_w, a_b/a_w]: the paper states constancy only) and the Monte Carlo check"),
     closed_form=".theory:ZETA",
     symbols=ZETA_SYMBOLS,
     predict=".theory:predict_zeta",
@@ -108,8 +109,10 @@ natural_spline = Claim(
         "Where zeta is constant on S (W in {-1, 1} with B ~ U(-a_b, a_b), a_b >= I; W ~ U(-a_w, a_w), "
         "B ~ U(-a_b, a_b), a_b/a_w >= I), the solution of the variational problem (5) is the natural cubic "
         "spline interpolant of the adjusted data; with (u, v) added back, the natural cubic spline of the data."),
-    source=(f"{SOURCE}, Theorem 2 (b), (c) and Remark 3; solved through problem (22) and Theorem 13 "
-            "(g = sum_j a_j K(., x_j) + u x + v with the infinite-width kernel K) [derived]"),
+    source=(f"{SOURCE}: [paper] Theorem 1 (variational problem (5)), Theorem 2 (b), (c) (constant zeta) and "
+            "Remark 3 (constant zeta gives the natural cubic spline); [paper] problem (22) and Theorem 13 (its "
+            "solution in function space); [derived] the solution as g = sum_j a_j K(., x_j) + u x + v with the "
+            "infinite-width kernel K, and the comparison on a grid"),
     closed_form=".theory:ZETA",
     symbols=ZETA_SYMBOLS,
     predict=".theory:predict_spline",
@@ -151,8 +154,10 @@ polyharmonic_limit = Claim(
         "the variational problem is the polyharmonic spline h(x) - f_0(x) = sum_j lambda_j |x - x_j|^3 + <u, x> + v "
         "with sum_j lambda_j = 0 and sum_j lambda_j x_j = 0: the infinite-width network's minimum-norm interpolant "
         "with a free affine part equals it."),
-    source=(f"{SOURCE}, Theorems 7 and 8 (eq. (10)-(11)) with problem (25); checked on the grid of App. A, "
-            "[-max|x_i|, max|x_i|]^2, on the paper's 2-D data and on random data"),
+    source=(f"{SOURCE}: [paper] Theorem 7 (W uniform on S^{{d-1}}, B ~ U(-a_b, a_b), a_b >= max_i |x_i|) and "
+            "Theorem 8 (the polyharmonic spline, eq. (10)-(11)), with problem (25) as Appendix A solves it; [derived] "
+            "the check on the grid [-max|x_i|, max|x_i|]^2 of Appendix A, on the paper's 2-D data (Figure 2, from "
+            "the authors' code) and on random data, through the infinite-width network's minimum-norm interpolant"),
     closed_form=".theory:POLYHARMONIC_BASIS",
     symbols={"r": "distance |x - x_j|"},
     predict=".theory:predict_polyharmonic",
@@ -208,8 +213,10 @@ trajectory_smoothing = Claim(
         "(1/M) sum_j (1/2) r_j^2: at every recorded t the data values differ by at most "
         "max_k |1/(1 + s_k) - (1 - a mu_k)^t| ||y||_2 (s_k = a mu_k t, a = eta_bar / M), the early-stopping / "
         "ridge gap of App. N.1, about 0.2 ||y||_2 at most for small steps."),
-    source=(f"{SOURCE}, Remark 5 (Sec. 3.1, eq. (7)) and Appendix N.1 (eq. (162)-(168): the h_1 / h_2 comparison "
-            "and c = 1 / (eta tau)); the constant M for this loss and the exact per-mode bound are [derived]"),
+    source=(f"{SOURCE}: [paper] Remark 5 (Sec. 3.1, eq. (7): after t steps at learning rate eta_bar/n, the "
+            "smoothing spline with strength 1/(eta_bar t)) and Appendix N.1 (eq. (162)-(168): the early-stopping / "
+            "ridge comparison with c = 1/(eta tau)); [derived] the constant M for this loss, the infinite-width "
+            "output-layer setting and the exact per-mode bound"),
     closed_form=".theory:SMOOTHING_STRENGTH",
     symbols=STRENGTH_SYMBOLS,
     predict=".theory:predict_trajectory",
@@ -266,9 +273,10 @@ other_activation = Claim(
         "8 sigma_w^5 sigma_b^5 / (pi (sigma_b^2 + x^2 sigma_w^2)^3), smooth and nowhere constant; the network "
         "kernel in closed form from the bivariate Gaussian (W x + B, W x' + B), the penalty's kernel by "
         "Gauss-Legendre on pieces of length sigma_b / sigma_w with the refinement difference in the tolerance)."),
-    source=(f"{SOURCE}, Corollary 4 (Sec. 3.1, problem (6)) with its proof in Appendix J; the choice z_+^2 / 2, "
-            "the explicit zeta_2 of the three laws of Theorem 2 (the Gaussian one derived in SymPy from the density), "
-            "the closed-form Gaussian network kernel and the kernel form of the solution are [derived]"),
+    source=(f"{SOURCE}: [paper] Corollary 4 (Sec. 3.1, problem (6): an activation that is the Green's function of "
+            "L and homogeneous of degree k, zeta(x) = p_C(x) E(W^{2k} | C = x)) with its proof in Appendix J; "
+            "[derived] the choice z_+^2 / 2, the explicit zeta_2 of the three laws of Theorem 2 (the Gaussian one in "
+            "SymPy from the density), the closed-form Gaussian network kernel and the kernel form of the solution"),
     closed_form=".theory:ACTIVATION_RELU2",
     symbols={"z": "pre-activation W x + B"},
     predict=".theory:predict_other_activation",

@@ -44,9 +44,10 @@ spline_rate = Claim(
         "full-batch GD on all parameters with a step inside the stability limit until zero training error "
         "on the adjusted data (x_j, y_j - u x_j - v), is within O_p(n^{-1/2}) of g* uniformly on S: the sup "
         "distance falls like n^{-1/2}."),
-    source=(f"{SOURCE}, Theorem 1 (O_p(n^{{-1/2}}) upper bound) with (u, v) of problem (22) "
-            "(Theorem 13); that the exponent -1/2 is attained is [derived] (random-feature "
-            "fluctuations of the kernel are of exact order n^{-1/2}) and matches Figures 1, 3-5"),
+    source=(f"{SOURCE}: [paper] Theorem 1 (the O_p(n^{{-1/2}}) upper bound) with (u, v) of problem (22) "
+            "(Theorem 13), and Figures 1, 3-5 (the error against n); [derived] that the exponent -1/2 is attained "
+            "(random-feature fluctuations of the kernel are of exact order n^{-1/2}), the fitted exponent and "
+            "its interval"),
     closed_form=".theory:RATE_EXPONENT",
     symbols=RATE_SYMBOLS,
     predict=".theory:predict_exponent",
@@ -69,8 +70,9 @@ polyharmonic_rate = Claim(
         "parameters inside the stability limit to zero training error on (x_j, y_j - <u, x_j> - v): the network is "
         "within O_p(n^{-1/2}) of the polyharmonic spline (10)-(11) uniformly on [-max|x_i|, max|x_i|]^2; the sup "
         "distance falls like n^{-1/2}."),
-    source=(f"{SOURCE}, Theorem 6 with Theorems 7, 8 and the setting of Figure 2 (data from the authors' code, see "
-            "PAPER_X2); that the exponent -1/2 is attained is [derived]"),
+    source=(f"{SOURCE}: [paper] Theorem 6 (the multivariate O_p(n^{{-1/2}}) bound) with Theorems 7, 8 and the "
+            "setting of Figure 2 (data from the authors' code, see PAPER_X2); [derived] that the exponent -1/2 is "
+            "attained, the fitted exponent and its interval"),
     closed_form=".theory:RATE_EXPONENT",
     symbols=RATE_SYMBOLS,
     predict=".theory:predict_exponent",
@@ -92,8 +94,9 @@ output_layer_only = Claim(
         "Training only the output weights and training all parameters, from the same initialisation with the same "
         "step, give functions whose sup distance on S shrinks faster than n^{-1/2} (Theorem 10: O_p(n^{-1}) for the "
         "linearised models; the paper's Figure 6 reports order n^{-3/2} for the networks)."),
-    source=(f"{SOURCE}, Theorem 10, Corollary 11 and Appendix A (Figure 6: 'the error is of order n^-3/2'); the "
-            "comparison of the trained networks' exponent with -1/2 is [derived]"),
+    source=(f"{SOURCE}: [paper] Theorem 10 and Corollary 11 (training only the output layer and training all "
+            "parameters differ by O_p(n^{-1})) and Appendix A (Figure 6: 'the error is of order n^-3/2'); "
+            "[derived] the comparison of each trained network's exponent with -1/2"),
     closed_form=".theory:RATE_EXPONENT",
     symbols=RATE_SYMBOLS,
     predict=".theory:predict_exponent",
@@ -120,7 +123,8 @@ spline_rate_bound = Claim(
         "(f_0 = 0), trained by full-batch GD on all parameters with a step inside the stability limit until zero "
         "training error on the adjusted data, satisfies sup_S |f(x, theta*) - g*(x)| = O_p(n^{-1/2}): the sup "
         "distance falls at least as fast as n^{-1/2}."),
-    source=f"{SOURCE}, Theorem 1 (the O_p(n^{{-1/2}}) upper bound), with (u, v) of problem (22) (Theorem 13)",
+    source=(f"{SOURCE}: [paper] Theorem 1 (the O_p(n^{{-1/2}}) upper bound), with (u, v) of problem (22) "
+            "(Theorem 13); [derived] the one-sided test of the fitted exponent against -1/2"),
     closed_form=".theory:RATE_EXPONENT",
     symbols=RATE_SYMBOLS,
     predict=".theory:predict_exponent",
@@ -148,9 +152,9 @@ sgd_rate = Claim(
         "Stochastic gradient descent (one training example drawn uniformly per step, loss (1/2)(f(x_r) - y_r)^2, "
         "constant step below 1 / max_j ||grad_theta f(x_j, theta_0)||^2) on all parameters reaches the same limit: "
         "the sup distance on S to g* falls like n^{-1/2}."),
-    source=(f"{SOURCE}, Theorem 24 (SGD on the linearised model converges to the same minimum-distance solution, "
-            "eq. (46)-(47)) and Remark 25 ('our main theorem also holds for SGD training'); the exponent -1/2 for "
-            "the trained networks is [derived]"),
+    source=(f"{SOURCE}: [paper] Theorem 24 (SGD on the linearised model converges to the same minimum-distance "
+            "solution, eq. (46)-(47)) and Remark 25 ('our main theorem also holds for SGD training'); [derived] the "
+            "exponent -1/2 for the trained networks"),
     closed_form=".theory:RATE_EXPONENT",
     symbols=RATE_SYMBOLS,
     predict=".theory:predict_exponent",
@@ -224,10 +228,9 @@ trajectory_network = Claim(
         "as App. N.1 pairs them: its values on the data after t steps are y - (I - K_n / (lambda(t) t))^t y, the "
         "early-stopped counterpart of that spline (within the App. N.1 gap of it), up to the network's departure "
         "from its linearisation, which falls at least as fast as n^{-1/2}."),
-    source=(f"{SOURCE}, Remark 5 (Sec. 3.1, eq. (7)) and Appendix N.1 (eq. (162)-(168): h_1, h_2 and "
-            "c = 1 / (eta tau)); "
-            "the discrete per-mode form in the network's tangent kernel, the constant M for this loss and the "
-            "n^{-1/2} bound on the departure along the trajectory are [derived]"),
+    source=(f"{SOURCE}: [paper] Remark 5 (Sec. 3.1, eq. (7)) and Appendix N.1 (eq. (162)-(168): h_1, h_2 and "
+            "c = 1 / (eta tau)); [derived] the discrete per-mode form in the network's tangent kernel, the constant "
+            "M for this loss and the n^{-1/2} bound on the departure along the trajectory"),
     closed_form=".theory:SMOOTHING_STRENGTH",
     symbols=STRENGTH_SYMBOLS,
     predict=".trajectories:predict_network_strength",
@@ -251,9 +254,9 @@ trajectory_width_rate = Claim(
         "Along the whole gradient-descent trajectory the width-n network stays within O_p(n^{-1/2}) of the "
         "infinite-width trajectory f_t^inf = K(., X) alpha_t uniformly on S: D_n = max_t sup_S |f_t^(n) - f_t^inf| "
         "falls at least as fast as n^{-1/2}."),
-    source=(f"{SOURCE}, Theorem 1 and its proof through the linearised model (the O_p(n^{{-1/2}}) bound); that the "
-            "bound holds uniformly over the recorded steps, off the data and for the trajectory rather than the "
-            "limit is [derived]"),
+    source=(f"{SOURCE}: [paper] Theorem 1 and its proof through the linearised model (Appendix C; the "
+            "O_p(n^{-1/2}) bound); [derived] that the bound holds uniformly over the recorded steps, off the data "
+            "and for the trajectory rather than the limit"),
     closed_form=".theory:RATE_EXPONENT",
     symbols=RATE_SYMBOLS,
     predict=".theory:predict_exponent",
