@@ -283,3 +283,56 @@ def cao_block(records, ax):
     ax.set_xlabel("GD step $t$ ($\\eta m = 1$)")
     ax.set_ylabel("block projection")
     ax.legend(fontsize=6, loc="lower left")
+
+
+@figure("ntk.flow_rates", by="degrees")
+def flow_curves(records, ax):
+    """One configuration (the counterexample, else the worst): per degree k the flow's <r_t,phi_k>/<r_0,phi_k>
+    (dots), the prediction e^{-mu_k t} (line) and the continuous damped-deviations allowance around it (band)."""
+    r, count = _shown(records)
+    if r is None:
+        ax.set_axis_off()
+        return
+    tt = np.asarray(r["series"]["t"], float)
+    pred = np.asarray(r["predicted"], float)
+    bound = np.asarray(r["series"]["bound"], float)
+    measured = np.array([r["series"][f"degree_{kk}"] for kk in _degrees(r["config"])], dtype=float)
+    for j, kk in enumerate(_degrees(r["config"])):
+        line, = ax.plot(tt, pred[:, j], "-", lw=0.9, label=f"$k = {kk}$")
+        ax.fill_between(tt, pred[:, j] - bound[:, j], pred[:, j] + bound[:, j], color=line.get_color(), alpha=0.15,
+                        lw=0)
+        ax.plot(tt, measured[j], "o", ms=2.5, color=line.get_color())
+    ax.plot([], [], "-", color="0.3", label=r"$e^{-\mu_k t}$")
+    ax.plot([], [], "o", ms=2.5, color="0.3", label="flow (diffrax)")
+    ax.fill_between([], [], [], color="0.3", alpha=0.15, label="allowance (damped deviations)")
+    role = "shrunk counterexample" if r.get("role") == "counterexample" else f"worst of {count} configurations"
+    c = r["config"]
+    ax.set_title(f"{role}: $d = {c['d']}$, horizon $S = {c['horizon']}$, error / tolerance {_records.ratio(r):.3g}",
+                 fontsize=8)
+    lo, hi = min(np.nanmin(measured), np.nanmin(pred)), max(np.nanmax(measured), np.nanmax(pred))
+    ax.set_ylim(lo - 0.7 * (hi - lo), hi + 0.15 * (hi - lo))
+    ax.set_xlabel("flow time $t$")
+    ax.set_ylabel(r"$\langle r_t, \phi_k\rangle / \langle r_0, \phi_k\rangle$")
+    ax.legend(fontsize=6, loc="lower right", ncol=3)
+
+
+@figure("ntk.gd_to_flow", by="d")
+def gd_to_flow(records, ax):
+    """GD's distance to the flow at time t_c against its step, eta lambda_max on the x axis, log-log, one line per
+    configuration (red: outside the allowance), with the slope 1 dotted."""
+    shown = False
+    for r in records:
+        if r["status"] not in JUDGED or not r.get("series", {}).get("eta_lambda"):
+            continue
+        x, e = np.asarray(r["series"]["eta_lambda"], float), np.asarray(r["series"]["error"], float)
+        ax.plot(x, e, "o-", ms=2, lw=0.6, color="tab:red" if r["status"] == "fail" else "tab:blue", alpha=0.7)
+        if not shown:
+            ax.plot(x, e[-1] * x / x[-1], ":", color="0.3", lw=1.0, label="slope 1 (Euler)")
+            shown = True
+    ax.plot([], [], "o-", ms=2, color="tab:blue", label="RMS $|r_{GD} - r_{flow}|$ on the training set")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xlabel(r"$\eta\,\lambda_{max}$ (empirical $H_0/n$)")
+    ax.set_ylabel("distance to the flow at $t_c$")
+    ax.legend(fontsize=6)

@@ -56,6 +56,7 @@ STATISTICAL_CLAIMS = (
     "ntk.gram_spectrum",           # Student-t interval of a fitted slope per configuration (ntk/experiments.py)
     "ntk.cao_experiment",          # t-intervals of fitted rates, Monte Carlo checks of a kernel (ntk/cao_training.py)
     "ntk.nonuniform_data",         # as learning_rates
+    "ntk.flow_rates",              # Monte Carlo standard errors in the flow's damped-deviations allowance (ntk/flow_dynamics.py)
     "splines.curvature_density",   # Monte Carlo standard errors of the histogram estimate (claims_limits.py)
     "splines.spline_rate",         # Student-t interval of a fitted exponent (constants.ci_level)
     "splines.spline_rate_bound",
@@ -182,6 +183,9 @@ TESTS_PER_RUN: dict[str, dict[str, int]] = {
     # per configuration 3 fitted rates (t-intervals) and 3 Rayleigh quotients of the initial tangent kernel (z)
     "ntk.cao_experiment": {"dev": judged_per_run(5, 4) * 6, "thorough": judged_per_run(EXAMPLES["thorough"], 4) * 6},
     "ntk.nonuniform_data": _training({"dev": 64, "thorough": 400}),
+    # the flow: the 3 projections and the deviation's quadrature at each of the RECORDED times
+    "ntk.flow_rates": {s: judged_per_run({"dev": 5, "thorough": EXAMPLES["thorough"]}[s], 4) * 4 * RECORDED
+                       for s in SCALES},
     # ZETA_POINTS = 8 histogram estimates per configuration, batches of at most 4
     "splines.curvature_density": {s: judged_per_run(EXAMPLES[s], 4) * 8 for s in SCALES},
     # 4 bands x 8 offsets = 32 histogram estimates per configuration, batches of at most 4

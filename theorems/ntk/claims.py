@@ -379,3 +379,7 @@ from theorems.ntk.claims_cao import cao_block_bound, cao_experiment  # noqa: E40
 CLAIMS = (spectrum_circle, spectrum_sphere, decay_law, learning_rates, damped_deviations_identity, gram_spectrum,
           cao_experiment, cao_block_bound, nonuniform_data, cao_spectrum, cao_decay_in_degree,
           cao_decay_in_dimension)
+
+from theorems.ntk import flow as _flow  # noqa: E402  (the gradient-flow claims, in a module of their own)
+
+CLAIMS = CLAIMS + _flow.CLAIMS

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from theorems._claim import Config, Profile
 from theorems._keys import Key
 from theorems._strategies import batches, fractions, joined, seeds
+from theorems.ntk.flow_configurations import FLOW_SIZES
 
 # --- sizes ----------------------------------------------------------------------------------------------
 
@@ -348,7 +349,7 @@ def _union(*parts) -> tuple:
 
 
 def _sizes(key: str) -> tuple:
-    tables = (LR_SIZES, IDENTITY_SIZES, CAO_SIZES, BLOCK_SIZES)
+    tables = (LR_SIZES, IDENTITY_SIZES, CAO_SIZES, BLOCK_SIZES, FLOW_SIZES)
     return _union(*[s[key] for table in tables for s in table.values() if key in s])
 
 
@@ -383,6 +384,7 @@ KEYS = {
     "concentration": Key(float, "concentration c of the training inputs, normalised N(c e_1, I_d) (0: uniform)",
                          choices=NONUNIFORM_CONCENTRATIONS),
     "seed": Key(int, "seed of the data, poles and fresh points", low=0, high=2**16),
+    "horizon": Key(int, "gradient flow's horizon S: it runs to t_end = S / lambda_max(H/n)", choices=_sizes("horizon")),
     "axis": Key(str, "the size the Gram error is measured against: n (samples) or m (width)", choices=("n", "m")),
     "grid": Key(str, "the profile scale whose grid the Gram experiment and the Theorem 4.3 fits use", choices=tuple(GRAM_GRID)),
     "fixed_n": Key(int, "number of points n of the width sweep of the Gram experiment",
