@@ -27,11 +27,19 @@ explicit Euler scheme of the same ODE.
 
 from __future__ import annotations
 
-import diffrax
-import jax
-import jax.numpy as jnp
+import os
 
-from numerics import ntk as nx
+# Equinox (under diffrax) checks its runtime errors through host callbacks, which JAX's persistent compilation
+# cache refuses to keep, so every process would compile the solver again (about 10 s).  With EQX_ON_ERROR=nan a
+# failed check gives NaNs instead; :func:`solve` returns diffrax's own result code (``throw=False``) and the
+# experiments refuse a failed or non-finite solve.  A value set by the user is kept.
+os.environ.setdefault("EQX_ON_ERROR", "nan")
+
+import diffrax  # noqa: E402
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+
+from numerics import ntk as nx  # noqa: E402
 
 RTOL = 1e-8
 """Relative tolerance of the PID controller (per accepted step, root-mean-square over the state)."""
@@ -98,8 +106,8 @@ gd_residual_batch = jax.jit(jax.vmap(gd_residual, in_axes=(0, 0, 0, 0, 0, 0, Non
 def solve(field, y0, t_end, ts, rtol, atol):
     """diffrax.diffeqsolve of dy/dt = field(y) from 0 to t_end, Tsit5 with a PID controller at (rtol, atol), the
     state saved at the times ts; returns the saved states and the number of accepted steps, or -1 when the
-    solve failed (MAX_STEPS reached, say).  ``throw=False``: the failure is returned rather than raised from inside
-    the compiled program, which keeps host callbacks out of it (and so lets JAX's persistent cache keep it)."""
+    solve failed (MAX_STEPS reached, say): ``throw=False`` returns the failure rather than raising it from inside
+    the compiled program (which would need a host callback, see EQX_ON_ERROR above)."""
     sol = diffrax.diffeqsolve(
         diffrax.ODETerm(lambda t, y, args: field(y)), diffrax.Tsit5(), t0=0.0, t1=t_end, dt0=None, y0=y0,
         saveat=diffrax.SaveAt(ts=ts), stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
