@@ -83,7 +83,7 @@ would raise false alarms in about 1% of runs."""
 SHARES = {claim: (GRAM_SHARE if claim == "ntk.gram_spectrum" else (RUN_BUDGET - GRAM_SHARE) /
                   (len(STATISTICAL_CLAIMS) - 1)) for claim in STATISTICAL_CLAIMS}
 """Each statistical claim's share of RUN_BUDGET (weighted Bonferroni): half for ntk.gram_spectrum (GRAM_SHARE),
-the other half in equal parts (0.042% each) for the other twelve."""
+the other half in equal parts (0.038% each) for the other thirteen."""
 
 MIN_IN_SCOPE = 20
 """``Profile.min_in_scope`` of every profile (theorems/_claim.py; a test checks they agree)."""
