@@ -69,9 +69,9 @@ curvature_density_multid = Claim(
         "S^{d-1} and C = -B / U, is zeta(V, c) = sigma_w^3 sigma_b^{d+2} Gamma((d+3)/2) / (pi^{(d+1)/2} "
         "(sigma_b^2 + c^2 sigma_w^2)^{(d+3)/2}), the same for every direction V (a density in dV dc, dV the "
         "surface measure). Checked for d = 2..5 on 4 bands of equal area across the sphere and 8 offsets."),
-    source=(f"{SOURCE}, Theorem 6 (the definition of zeta), Proposition 18 (eq. (118)) and Theorem 19; zeta "
-            "derived in SymPy from eq. (118) for a symbolic d and checked equal to Theorem 19's printed form; the "
-            "banded Monte Carlo estimate and its tolerance are [derived]"),
+    source=(f"{SOURCE}: [paper] Theorem 6 (the definition of zeta), Proposition 18 (eq. (118)) and Theorem 19 (zeta "
+            "for Gaussian W, B); [derived] zeta in SymPy from eq. (118) for a symbolic d, checked equal to Theorem "
+            "19's printed form, the banded Monte Carlo estimate and its tolerance"),
     closed_form=".multid:ZETA_MULTID",
     symbols={"c": "offset of the hyperplane <V, x> = c (C = -B / ||W||)", "d": "input dimension",
              "sigma_w, sigma_b": "standard deviations of W (each coordinate) and B"},
@@ -132,11 +132,11 @@ gaussian_limit_2d = Claim(
         "dV dc s.t. g(x_j) = y_j - <u, x_j> - v, with Theorem 19's zeta; compared on the grid [-R, R]^2, "
         "R = max_j |x_j|, for the paper's 2-D data (its Figures 9 and 10: sigma_w = 1, sigma_b^2 = 1 and 0.1) and "
         "random data."),
-    source=(f"{SOURCE}, Theorem 6 (problem (8)), Theorem 19 and Appendix A (Figures 9, 10); problem (8) solved "
-            "through its representer g = sum_j a_j K_zeta(., x_j) + <u, x> + v, K_zeta(x, x') = int zeta(V, c) "
-            "(<V, x> - c)_+ (<V, x'> - c)_+ dV dc (the Radon transform of (-Delta)^{(d+1)/2} of a ReLU ridge is "
-            "a point mass at its (V, c), as in the paper's proof), is [derived]; the arc-cosine form of the "
-            "network's kernel is [derived] from the law"),
+    source=(f"{SOURCE}: [paper] Theorem 6 (problem (8)), Theorem 19 and Appendix A (Figures 9, 10: Gaussian "
+            "initialisation in two dimensions); [derived] problem (8) solved through its representer g = sum_j a_j "
+            "K_zeta(., x_j) + <u, x> + v, K_zeta(x, x') = int zeta(V, c) (<V, x> - c)_+ (<V, x'> - c)_+ dV dc (the "
+            "Radon transform of (-Delta)^{(d+1)/2} of a ReLU ridge is a point mass at its (V, c), as in the paper's "
+            "proof), and the arc-cosine form of the network's kernel from the law"),
     closed_form=".multid:ZETA_MULTID",
     symbols={"c": "offset of the hyperplane <V, x> = c", "d": "input dimension (2)",
              "sigma_w, sigma_b": "standard deviations of W (each coordinate) and B"},
@@ -185,8 +185,8 @@ polyharmonic_limit_3d = Claim(
         "the variational problem is the polyharmonic spline h(x) - f_0(x) = sum_j lambda_j |x - x_j|^3 + <u, x> + v "
         "with sum_j lambda_j = 0 and sum_j lambda_j x_j = 0: the infinite-width network's minimum-norm interpolant "
         "with a free affine part equals it (on the grid's points in the ball of radius max_j |x_j|)."),
-    source=(f"{SOURCE}, Theorems 7 and 8 (eq. (10)-(11)), stated for every d >= 2 (Lemma 36); d = 3 and the "
-            "closed form of the sphere kernel (Archimedes' theorem) are [derived]"),
+    source=(f"{SOURCE}: [paper] Theorems 7 and 8 (eq. (10)-(11)), stated for every d >= 2 (Lemma 36); [derived] "
+            "the case d = 3 and the closed form of the sphere kernel (Archimedes' theorem)"),
     closed_form=".theory:POLYHARMONIC_BASIS",
     symbols={"r": "distance |x - x_j|"},
     predict=".multid:predict_polyharmonic_3d",
