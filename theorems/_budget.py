@@ -35,9 +35,9 @@ configuration it judged, theorems/_pooling.py) splits its share once more, betwe
 search and the pooled test (:data:`POOLED_FRACTION`): the search's intervals get 1 - share x (1 - f) / tests
 (:func:`search_share`), and the pooled interval 1 - share x f (:func:`pooled_level`, f = 1/2), so the claim
 still reports a true prediction falsified in at most ``share`` of its runs (the union bound over the two).  Why an
-even split: the per-configuration quantile grows only like sqrt(2 log(tests / share)) (z 2.96 -> 3.07 for the
-replicated splines rate claims on dev, Student-t with 22 degrees of freedom 3.32 -> 3.47), and so does the
-pooled one (Student-t with 23 degrees of freedom, two-sided, 4.12 at 1 - 4.2e-4 and 4.40 at 1 - 2.1e-4):
+even split: the per-configuration quantile grows only like sqrt(2 log(tests / share)) (z 2.97 -> 3.08 for the
+replicated splines rate claims on dev, Student-t with 22 degrees of freedom 3.34 -> 3.49), and so does the
+pooled one (Student-t with 23 degrees of freedom, two-sided, 4.15 at 1 - 3.8e-4 and 4.43 at 1 - 1.9e-4):
 neither gains much from a larger part.
 
 This module imports nothing but the standard library (the command line's ``list`` reads its levels and must
@@ -207,7 +207,7 @@ def replicated_level(claim_id: str, scale: str) -> float:
     The first measurement and its replicate are independent, each misses a true value with chance
     a = 1 - level, so a true configuration is reported to disagree with chance a^2, and a run's tests with at
     most tests x a^2 = share.  The level is looser than Bonferroni's 1 - share / tests, which keeps the power
-    of a single interval (1 - 2.2e-3 against 1 - 4.7e-6 for a splines rate claim on dev)."""
+    of a single interval (1 - 2.1e-3 against 1 - 4.4e-6 for a splines rate claim on dev)."""
     if claim_id not in REPLICATED:
         raise ValueError(f"{claim_id} does not replicate its disagreements")
     return 1.0 - (search_share(claim_id) / TESTS_PER_RUN[claim_id][scale]) ** 0.5
