@@ -28,6 +28,11 @@ projection on a unit harmonic phi_k of degree k satisfies the damped-deviations 
     |<r_t, phi_k> - (1 - eta mu_k)^t <r_0, phi_k>|
         <= sum_{s<t} |1 - eta mu_k|^{t-1-s} (eta ||(T - T^n_{K_s}) r_s|| + ||rho_s||).
 
+Gradient flow (ntk.flow_rates, ntk.gd_to_flow; the network linearised at its initialisation, integrated by
+diffrax): d r_t/dt = -T^n_{K_0} r_t, and the bound's limit eta -> 0,
+|<r_t, phi_k> - e^{-mu_k t} <r_0, phi_k>| <= int_0^t e^{-mu_k (t-s)} ||(T - T^n_{K_0}) r_s|| ds; GD is its explicit
+Euler scheme, within O(eta) of it at a fixed time.
+
 A configuration holds some of:
     d        ambient dimension (the sphere is S^{d-1})
     k        degree of a spherical harmonic
@@ -38,6 +43,7 @@ A configuration holds some of:
     seed     seed of the data, poles and fresh points
     block    Theorem 4.2's block: the first k distinct eigenvalues of Cao's kernel (degrees 0..k-1 on S^9)
     target   Theorem 4.2's labels: Cao's target scaled to max |y| = 1 (cao111, cao135), or random signs
+    horizon  the gradient flow's S: it runs to t_end = S / lambda_max(H/n)
 """
 
 from theorems.ntk.claims import CLAIMS
