@@ -37,7 +37,7 @@ RECORDED = 41
 """Number of GD steps (evenly spaced, first and last included) at which the projections are recorded."""
 
 Z_MC = _budget.worst_z(("ntk.learning_rates", "ntk.nonuniform_data"))
-"""Standard errors of each Monte Carlo estimate in the damped-deviations bound (5.97): the training claims'
+"""Standard errors of each Monte Carlo estimate in the damped-deviations bound (5.94): the training claims'
 share of the run's false-alarm budget, Bonferroni over the estimates a run judges (theorems/_budget.py,
 TESTS_PER_RUN; the largest over the three claims and the profiles)."""
 

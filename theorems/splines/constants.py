@@ -99,7 +99,7 @@ XL_MIN_IN_SCOPE = 12
 def ci_level(scale: str) -> float:
     """The level of each configuration's slope interval: Bonferroni over the K + 19 configurations a claim judges
     in a run at most, so that a true exponent falls outside some configuration's interval in at most
-    1 - FAMILY_LEVEL of runs (theorems/_budget.py: 1 - 4.7e-6 on dev and ci, 1 - 3.0e-6 on thorough; on xl, a
+    1 - FAMILY_LEVEL of runs (theorems/_budget.py: 1 - 4.4e-6 on dev and ci, 1 - 2.8e-6 on thorough; on xl, a
     profile for accelerators the budget's table does not count, the same share over K + 11)."""
     if scale == "xl":
         return _budget.interval_level("splines.spline_rate", JUDGED_PER_RUN["xl"] + XL_MIN_IN_SCOPE - 1)
@@ -110,7 +110,7 @@ def replicated_ci_level(scale: str) -> float:
     """The level of each slope interval of a claim that replicates a disagreement (spline_rate, its bound,
     polyharmonic_rate, sgd_rate): a configuration disagrees only when its interval and an independent
     replicate's both miss, so a level of 1 - sqrt(share / (K + 19)) gives the same run-wise bound
-    (theorems/_budget.py: 1 - 2.2e-3 on dev and ci, 1 - 1.7e-3 on thorough; on xl the same share over K + 11)."""
+    (theorems/_budget.py: 1 - 2.1e-3 on dev and ci, 1 - 1.7e-3 on thorough; on xl the same share over K + 11)."""
     if scale == "xl":
         _budget.replicated_level("splines.spline_rate", "dev")  # the claim replicates (raises otherwise)
         return 1.0 - (_budget.search_share("splines.spline_rate") / (JUDGED_PER_RUN["xl"] + XL_MIN_IN_SCOPE - 1)) ** 0.5
