@@ -372,3 +372,56 @@ def test_cao_block_is_the_papers_sampled_eigenfunctions():
     assert [cb.block_rank(b) for b in (1, 2, 3)] == [1, 11, 65]
     _, y_cao, _, _, _ = cb._block_inputs(5, 128, "cao135")
     assert abs(np.abs(y_cao).max() - 1.0) < 1e-15
+
+
+# --- the Gram-spectrum draws: configurations, runs, repetitions and sizes draw independently -----------------
+
+TINY_GRAM_GRID = {"n": (16, 20, 24), "m": (8, 16, 32), "fixed_n": 16, "reps": 2}
+
+
+def _gram_draws(monkeypatch, config, seed):
+    """The state of every random-feature generator and every point set one measurement of the m and n axes
+    draws, keyed by (repetition index, size)."""
+    from theorems._runner import config_key
+
+    monkeypatch.setitem(experiments.GRAM_GRID, "tiny", TINY_GRAM_GRID)
+    monkeypatch.setitem(experiments.GRAM_LEVEL, "tiny", 0.95)
+    features, points = [], []
+    gram, uniform = experiments.nx.empirical_ntk_gram_numpy, experiments.sphere.uniform
+
+    def recording_gram(rng, X, m, bias=0.0):
+        features.append(repr(rng.bit_generator.state["state"]))
+        return gram(rng, X, m, bias)
+
+    def recording_uniform(key, n, d):
+        X = uniform(key, n, d)
+        points.append(np.asarray(X).tobytes())
+        return X
+
+    monkeypatch.setattr(experiments.nx, "empirical_ntk_gram_numpy", recording_gram)
+    monkeypatch.setattr(experiments.sphere, "uniform", recording_uniform)
+    experiments.gram_rate({**config, "grid": "tiny", "fixed_n": 16, "reps": 2}, config_key(seed, config))
+    monkeypatch.undo()
+    return features, points
+
+
+def test_gram_random_features_come_from_the_configuration_key(monkeypatch):
+    """The m axis's random features of two configurations of one run that share their drawn ``seed`` (Hypothesis
+    draws 0, 2^16 - 1 and 2^16 often) are different draws, and so are one configuration's in two runs and
+    its repetitions and widths: the slopes a run pools are independent measurements."""
+    a = {"axis": "m", "d": 3, "bias": 0, "seed": 65535}
+    fa, pa = _gram_draws(monkeypatch, a, 0)
+    fb, _ = _gram_draws(monkeypatch, {**a, "bias": 1}, 0)
+    fa1, _ = _gram_draws(monkeypatch, a, 1)
+    assert len(fa) == 2 * 3 and len(set(fa)) == len(fa)          # repetitions x widths, all different
+    assert not set(fa) & set(fb) and not set(fa) & set(fa1)       # another configuration, another run
+    assert len(pa) == 2 and len(set(pa)) == 2                    # one point set per repetition
+
+
+def test_gram_points_are_independent_across_repetitions_and_sizes(monkeypatch):
+    """The n axis draws a fresh point set for every (repetition, n), so the errors at one size are independent
+    repetitions and not nested samples."""
+    c = {"axis": "n", "d": 4, "bias": 1, "seed": 0}
+    _, p = _gram_draws(monkeypatch, c, 0)
+    _, q = _gram_draws(monkeypatch, {**c, "seed": 1}, 0)
+    assert len(p) == 2 * 3 and len(set(p)) == len(p) and not set(p) & set(q)

@@ -18,7 +18,7 @@ from numerics import ntk as nx
 from numerics import sphere
 from theorems import _budget
 from theorems._claim import Config, Measurement
-from theorems._stats import least_squares, slope_interval
+from theorems._stats import least_squares, line
 from theorems.ntk.configurations import GRAM_GRID
 from theorems.ntk.theory import eigenvalue
 
@@ -122,7 +122,18 @@ def measure_gram_rate(configs, keys) -> list[Measurement]:
     return [gram_rate(config, key) for config, key in zip(configs, keys)]
 
 
+def numpy_generator(key) -> np.random.Generator:
+    """A NumPy generator seeded by 128 bits drawn from the JAX key: the random features of the m axis are drawn
+    from the configuration's key like every other draw of the experiment (so from the run's seed, the whole
+    configuration, the repetition and the width), never from the configuration's ``seed`` alone."""
+    return np.random.default_rng(np.asarray(jax.random.bits(key, (4,), np.uint32)))
+
+
 def gram_rate(config: Config, key) -> Measurement:
+    """One configuration: for repetition r, kx, kw = split(fold_in(key, r)); axis n draws the points of size n from
+    fold_in(kx, n), axis m draws its n = fixed_n points from kx and the random features of width m from
+    fold_in(kw, m), so every repetition and every size is an independent draw and the four errors of a size are
+    independent repetitions (the t-interval of the slope assumes it)."""
     g = GRAM_GRID[config["grid"]]
     dim, b = int(config["d"]), int(config["bias"])
     pop = population_top(dim, b)
@@ -141,15 +152,15 @@ def gram_rate(config: Config, key) -> Measurement:
             X = np.asarray(sphere.uniform(kx, n_, dim))
             ref = np.linalg.eigvalsh(nx.ntk_numpy(X @ X.T, b) / n_)[::-1][:L]
             for m_ in g["m"]:
-                Hm = nx.empirical_ntk_gram_numpy(np.random.default_rng([int(config["seed"]), rep, m_]),
-                                                 X, m_, b) / n_
+                Hm = nx.empirical_ntk_gram_numpy(numpy_generator(jax.random.fold_in(kw, m_)), X, m_, b) / n_
                 ev = np.linalg.eigvalsh(Hm)[::-1][:L]
                 sizes.append(m_), errs.append(np.sqrt(np.mean((ev - ref) ** 2)))
                 shown = (ev, pop)
-    slope, (lo, hi) = slope_interval(np.log(sizes), np.log(errs), level=GRAM_LEVEL[config["grid"]])
+    fit = line(np.log(sizes), np.log(errs))
+    slope, (lo, hi) = float(fit.coef[1]), fit.interval(1, GRAM_LEVEL[config["grid"]])
     sizes, errs = np.array(sizes), np.array(errs)
     grid = sorted(set(sizes.tolist()))
-    return Measurement(value=slope, interval=(lo, hi),
-                       fitted={f"exponent_{config['axis']}": {"value": slope, "interval": [lo, hi]}},
+    exponent = {"value": slope, "interval": [lo, hi], "se": float(fit.se[1]), "dof": fit.dof}
+    return Measurement(value=slope, interval=(lo, hi), fitted={f"exponent_{config['axis']}": exponent},
                        series={"size": grid, "mean_error": [float(errs[sizes == s].mean()) for s in grid],
                                "L": L, "empirical_top": shown[0].tolist(), "mu_with_multiplicity": shown[1].tolist()})
