@@ -78,8 +78,8 @@ normal quantile or a t with 22 degrees of freedom, which grows only like sqrt(2 
 share costs them little (z 5.30 -> 5.40 for the training claims on dev).  It does not pool its configurations
 (POOLED_CLAIMS): with every draw from the configuration's key its pooled deviation from -1/2 over 20 ci seeds
 scatters as its standard error says (sum of squared z 20.5 on 20 degrees of freedom), but about a finite-size bias
-of -0.0096 common to its configurations, about three pooled standard errors of a thorough run (theorems/ntk/
-NOTES.md)."""
+common to its configurations (-0.0096 at the ci sizes, -0.0081 at thorough's), about three pooled standard errors
+of a thorough run (theorems/ntk/NOTES.md)."""
 
 SHARES = {claim: (GRAM_SHARE if claim == "ntk.gram_spectrum" else (RUN_BUDGET - GRAM_SHARE) /
                   (len(STATISTICAL_CLAIMS) - 1)) for claim in STATISTICAL_CLAIMS}

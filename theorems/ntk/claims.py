@@ -218,8 +218,8 @@ damped_deviations_identity = Claim(
 # Every draw comes from the configuration's key (experiments.gram_rate), so the configurations of a run are
 # independent and each slope's standard error holds ((slope + 1/2) / se has variance 1.1 to 1.2 over 478
 # configurations of 20 ci runs, a t with 14 degrees of freedom 1.17).  The slopes share a finite-size bias
-# (-0.0096 +- 0.0025 at the ci sizes, both axes), small against each interval but about three pooled standard
-# errors of a thorough run, so the claim judges its configurations one by one and does not pool them
+# (-0.0096 +- 0.0025 at the ci sizes, both axes; -0.0081 +- 0.0037 at thorough's), small against each interval
+# but about three pooled standard errors of a thorough run, so the claim judges its configurations one by one and does not pool them
 # (theorems/ntk/NOTES.md, "The Gram spectrum's draws and its pooled deviation").
 
 gram_spectrum = Claim(
