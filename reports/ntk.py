@@ -82,11 +82,10 @@ def _shown(records):
     return (ce[0] if ce else max(judged, key=lambda r: _records.ratio(r) or 0.0)), len(judged)
 
 
-@figure("ntk.learning_rates", by="eta_frac")
-def residual_curves(records, ax):
+def _projection_curves(records, ax, *, prediction: str, measured: str, detail, xlabel: str) -> None:
     """One configuration (the counterexample, else the worst): per degree k the measured <r_t,phi_k>/<r_0,phi_k>
-    (dots), the prediction (1 - eta mu_k)^t (line) and the damped-deviations allowance around it (band), which
-    decides the verdict."""
+    (dots, labelled ``measured``), the prediction (line, ``prediction``) and the damped-deviations allowance around
+    it (band), which decides the verdict; ``detail(config)`` names the configuration in the title."""
     r, count = _shown(records)
     if r is None:
         ax.set_axis_off()
@@ -94,25 +93,30 @@ def residual_curves(records, ax):
     tt = np.asarray(r["series"]["t"], float)
     pred = np.asarray(r["predicted"], float)
     bound = np.asarray(r["series"]["bound"], float)
-    measured = np.array([r["series"][f"degree_{kk}"] for kk in _degrees(r["config"])], dtype=float)
+    values = np.array([r["series"][f"degree_{kk}"] for kk in _degrees(r["config"])], dtype=float)
     for j, kk in enumerate(_degrees(r["config"])):
         line, = ax.plot(tt, pred[:, j], "-", lw=0.9, label=f"$k = {kk}$")
         color = line.get_color()
         ax.fill_between(tt, pred[:, j] - bound[:, j], pred[:, j] + bound[:, j], color=color, alpha=0.15, lw=0)
-        ax.plot(tt, np.asarray(r["series"][f"degree_{kk}"]), "o", ms=2.5, color=color)
-    ax.plot([], [], "-", color="0.3", label=r"$(1 - \eta\mu_k)^t$")
-    ax.plot([], [], "o", ms=2.5, color="0.3", label="measured")
+        ax.plot(tt, values[j], "o", ms=2.5, color=color)
+    ax.plot([], [], "-", color="0.3", label=prediction)
+    ax.plot([], [], "o", ms=2.5, color="0.3", label=measured)
     ax.fill_between([], [], [], color="0.3", alpha=0.15, label="allowance (damped deviations)")
     role = "shrunk counterexample" if r.get("role") == "counterexample" else f"worst of {count} configurations"
-    c = r["config"]
-    ax.set_title(f"{role}: $d = {c['d']}$, $\\eta$ = {c['eta_frac']:.3g} of the stability limit, error / "
-                 f"tolerance {_records.ratio(r):.3g}", fontsize=8)
-    lo, hi = min(np.nanmin(measured), np.nanmin(pred)), max(np.nanmax(measured), np.nanmax(pred))
+    ax.set_title(f"{role}: {detail(r['config'])}, error / tolerance {_records.ratio(r):.3g}", fontsize=8)
+    lo, hi = min(np.nanmin(values), np.nanmin(pred)), max(np.nanmax(values), np.nanmax(pred))
     # the band, wider later on, is cut to the data; the legend goes in the band left free below them
     ax.set_ylim(lo - 0.7 * (hi - lo), hi + 0.15 * (hi - lo))
-    ax.set_xlabel("GD step $t$")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(r"$\langle r_t, \phi_k\rangle / \langle r_0, \phi_k\rangle$")
     ax.legend(fontsize=6, loc="lower right", ncol=3)
+
+
+@figure("ntk.learning_rates", by="eta_frac")
+def residual_curves(records, ax):
+    """GD's projections on the target harmonics against (1 - eta mu_k)^t, with the allowance that decides."""
+    _projection_curves(records, ax, prediction=r"$(1 - \eta\mu_k)^t$", measured="measured", xlabel="GD step $t$",
+                       detail=lambda c: f"$d = {c['d']}$, $\\eta$ = {c['eta_frac']:.3g} of the stability limit")
 
 
 @figure("ntk.damped_deviations_identity", by="eta_frac")
@@ -287,33 +291,10 @@ def cao_block(records, ax):
 
 @figure("ntk.flow_rates", by="degrees")
 def flow_curves(records, ax):
-    """One configuration (the counterexample, else the worst): per degree k the flow's <r_t,phi_k>/<r_0,phi_k>
-    (dots), the prediction e^{-mu_k t} (line) and the continuous damped-deviations allowance around it (band)."""
-    r, count = _shown(records)
-    if r is None:
-        ax.set_axis_off()
-        return
-    tt = np.asarray(r["series"]["t"], float)
-    pred = np.asarray(r["predicted"], float)
-    bound = np.asarray(r["series"]["bound"], float)
-    measured = np.array([r["series"][f"degree_{kk}"] for kk in _degrees(r["config"])], dtype=float)
-    for j, kk in enumerate(_degrees(r["config"])):
-        line, = ax.plot(tt, pred[:, j], "-", lw=0.9, label=f"$k = {kk}$")
-        ax.fill_between(tt, pred[:, j] - bound[:, j], pred[:, j] + bound[:, j], color=line.get_color(), alpha=0.15,
-                        lw=0)
-        ax.plot(tt, measured[j], "o", ms=2.5, color=line.get_color())
-    ax.plot([], [], "-", color="0.3", label=r"$e^{-\mu_k t}$")
-    ax.plot([], [], "o", ms=2.5, color="0.3", label="flow (diffrax)")
-    ax.fill_between([], [], [], color="0.3", alpha=0.15, label="allowance (damped deviations)")
-    role = "shrunk counterexample" if r.get("role") == "counterexample" else f"worst of {count} configurations"
-    c = r["config"]
-    ax.set_title(f"{role}: $d = {c['d']}$, horizon $S = {c['horizon']}$, error / tolerance {_records.ratio(r):.3g}",
-                 fontsize=8)
-    lo, hi = min(np.nanmin(measured), np.nanmin(pred)), max(np.nanmax(measured), np.nanmax(pred))
-    ax.set_ylim(lo - 0.7 * (hi - lo), hi + 0.15 * (hi - lo))
-    ax.set_xlabel("flow time $t$")
-    ax.set_ylabel(r"$\langle r_t, \phi_k\rangle / \langle r_0, \phi_k\rangle$")
-    ax.legend(fontsize=6, loc="lower right", ncol=3)
+    """The flow's projections on the target harmonics against e^{-mu_k t}, with the continuous damped-deviations
+    allowance around them."""
+    _projection_curves(records, ax, prediction=r"$e^{-\mu_k t}$", measured="flow (diffrax)",
+                       xlabel="flow time $t$", detail=lambda c: f"$d = {c['d']}$, horizon $S = {c['horizon']}$")
 
 
 @figure("ntk.gd_to_flow", by="d")
