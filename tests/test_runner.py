@@ -212,7 +212,7 @@ def test_draws_do_not_depend_on_the_numbers_written_in_loaded_code(tmp_path, mon
 
     from hypothesis import strategies as st
 
-    from theorems._runner import code_independent_draws
+    from theorems._process import code_independent_draws
 
     def draws():
         import random

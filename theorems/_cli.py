@@ -338,7 +338,8 @@ def parse_config(text: str) -> dict:
 
 def _check(args) -> int:
     from theorems import _keys
-    from theorems._runner import CRASH, PASS, SKIP, evaluate_batch, single_threaded_blas
+    from theorems._process import single_threaded_blas
+    from theorems._runner import CRASH, PASS, SKIP, evaluate_batch
 
     claim = _registry.get(args.claim)
     try:

@@ -54,7 +54,8 @@ def verify(args) -> int:
     from concurrent.futures.process import BrokenProcessPool
 
     from theorems import _parallel, _partial
-    from theorems._runner import ERROR, StderrProgress
+    from theorems._process import StderrProgress
+    from theorems._runner import ERROR
 
     claims, profile, state = _resolve_run(args)
     baseline = _results.read_baseline(args.baseline) if args.baseline is not None else None
