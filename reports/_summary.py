@@ -102,11 +102,30 @@ def pooled_cell(claim: Mapping) -> str:
     """The summary's pooled column: the claim-level estimate with its interval, I^2 and the resolution."""
     p = claim.get("pooled")
     if not p:
-        return ""
+        s = claim.get("shifted")
+        return "" if not s else f"detects shifts {_thresholds(s)}"
     est = p.get("estimate")
     shown = (_text.with_interval(est, p.get("interval")) if est is not None
              else "deviation " + _text.with_interval(p["deviation"], p.get("deviation_interval")))
     return f"{shown}; I² {100 * p['i2']:.0f}%; resolves {_text.number(_num(p['resolution']), 2)}"
+
+
+def _thresholds(s: Mapping) -> str:
+    """A run's thresholds (theorems/_resolution.py) in words."""
+    def side(v):
+        return f"≥ {_text.number(_num(v), 3)}" if v is not None else f"none up to {_text.number(_num(s.get('most')), 2)}"
+    return f"{side(s.get('below'))} below, {side(s.get('above'))} above ({s['unit']})"
+
+
+def shifted_text(claim: Mapping) -> list[str]:
+    """What a claim judged configuration by configuration would have detected, in a sentence."""
+    s = claim.get("shifted")
+    if not s or claim.get("pooled"):
+        return []
+    return [f"Resolution of this run: judged again with the prediction moved (nothing measured again), its "
+            f"{s['k']} configurations would have reported the claim falsified for shifts {_thresholds(s)}; the "
+            "shift detected with probability 95% is the 95th percentile of this threshold over seeds "
+            "(python -m theorems calibrate, reports/resolution.csv)."]
 
 
 def pooled_text(claim: Mapping) -> list[str]:
@@ -115,7 +134,7 @@ def pooled_text(claim: Mapping) -> list[str]:
     with."""
     p = claim.get("pooled")
     if not p:
-        return []
+        return shifted_text(claim)
     side = "two-sided" if p["sides"] == "two" else "one-sided (an upper bound: falsified when the interval lies wholly above)"
     est = p.get("estimate")
     shown = (_text.with_interval(est, [v if _num(v) is not None and abs(_num(v)) != float("inf") else "inf"

@@ -23,7 +23,10 @@ prediction (towards the side the claim can fail; both sides for a two-sided clai
 run would be falsified (:func:`resolution_rows`, written to ``reports/resolution.csv`` with the per-seed numbers
 beside it).  A claim that replicates a disagreement measures a second time only the configurations that
 disagreed with the prediction it had, so with a shifted one its search cannot be judged again from the run: its
-curve counts the pooled test alone (column ``tests``), a lower bound on the claim's detection rate."""
+curve counts the pooled test alone (column ``tests``), a lower bound on the claim's detection rate.  A claim
+judged configuration by configuration keeps its run's thresholds (theorems/_resolution.py: the smallest shift on
+each side its search would have detected); its curve at delta is the fraction of seeds whose threshold on that side
+is at most |delta|, and its resolution the 95th percentile of the thresholds (:func:`resolution_at`)."""
 
 from __future__ import annotations
 
@@ -65,7 +68,8 @@ RESOLUTION_COLUMNS = ("claim", "profile", "commit", "delta", "detection_rate", "
 """The power curve's columns: the claim, the profile, the commit, the shift delta of the prediction (in the fitted
 quantity's units; negative: the prediction moved down), the fraction of the seeds whose run is falsified with the
 shifted prediction, how many seeds, the first, and which tests are judged again (``pooled+search``, or ``pooled``
-for a claim that replicates its disagreements)."""
+for a claim that replicates its disagreements; ``search`` for a claim judged configuration by configuration, whose
+runs keep their thresholds, theorems/_resolution.py)."""
 
 
 def rejudging(result: dict) -> dict | None:
@@ -73,7 +77,8 @@ def rejudging(result: dict) -> dict | None:
     pool, or a run with too few configurations to)."""
     pooled = result.get("pooled")
     if not pooled:
-        return None
+        shifted = result.get("shifted")
+        return {"thresholds": shifted} if shifted else None
     keep = ("sides", "deviation", "se", "quantile", "k", "tau2", "i2", "replicated", "resolution")
     return {**{k: pooled[k] for k in keep},
             "configurations": [{k: c[k] for k in ("value", "predicted", "interval")}
@@ -83,16 +88,42 @@ def rejudging(result: dict) -> dict | None:
 def rejudge(judged: dict, shift: float) -> bool:
     """Whether the run with this record would be falsified with the prediction moved by ``shift``."""
     from theorems._pooling import falsifies, search_falsifies
+    from theorems._resolution import detected
 
+    if "thresholds" in judged:
+        return detected(judged["thresholds"], shift)
     return falsifies(judged, shift) or (not judged["replicated"] and search_falsifies(judged, shift))
 
 
-def shifts(sides: str) -> list[float]:
-    """The shifts of the power curve: 0 .. 0.3 by 0.01, on both sides for a two-sided claim."""
+FINE_DELTAS = tuple(float(f"{m}e{e}") for e in range(-5, -1) for m in (1, 2, 5))
+"""Shifts below 0.01 on the curve of a claim judged configuration by configuration: its thresholds run from 1e-4
+(an exponent fitted to exact eigenvalues) to a few tenths (a slope fitted to noisy errors)."""
+
+
+def shifts(sides: str, fine: bool = False) -> list[float]:
+    """The shifts of the power curve: 0 .. 0.3 by 0.01 (and :data:`FINE_DELTAS` with ``fine``), on both sides for a
+    two-sided claim."""
     from theorems._pooling import RESOLUTION_DELTAS
 
-    up = list(RESOLUTION_DELTAS)
+    up = sorted(set(RESOLUTION_DELTAS) | (set(FINE_DELTAS) if fine else set()))
     return sorted({-d for d in up if d} | set(up)) if sides == "two" else up
+
+
+def resolution_at(runs: Sequence[dict], power: float = 0.95) -> dict | None:
+    """For a claim judged configuration by configuration, the shift detected in ``power`` of the seeds on each
+    side: the ``power`` quantile of the runs' thresholds (a run without a threshold counts as never detecting;
+    ``None`` on a side where fewer than ``power`` of the runs detect any shift up to the largest looked at)."""
+    import math
+
+    judged = [r["judged"]["thresholds"] for r in runs if (r.get("judged") or {}).get("thresholds")]
+    if not judged:
+        return None
+    out = {"unit": judged[0]["unit"], "seeds": len(judged)}
+    for side in ("below", "above"):
+        values = sorted(math.inf if t.get(side) is None else float(t[side]) for t in judged)
+        v = values[min(len(values) - 1, math.ceil(power * len(values)) - 1)]
+        out[side] = None if math.isinf(v) else v
+    return out
 
 
 def resolution_rows(claim_id: str, profile: str, at: str, runs: Sequence[dict], first_seed: int) -> list[dict]:
@@ -101,11 +132,14 @@ def resolution_rows(claim_id: str, profile: str, at: str, runs: Sequence[dict], 
     if not judged:
         return []
     rows = []
-    for d in shifts(judged[0]["sides"]):
+    shifted = "thresholds" in judged[0]
+    tests = "search" if shifted else "pooled" if judged[0]["replicated"] else "pooled+search"
+    for d in shifts("two" if shifted else judged[0]["sides"], fine=shifted):
         caught = sum(rejudge(j, d) for j in judged)
-        rows.append({"claim": claim_id, "profile": profile, "commit": at, "delta": f"{d:.2f}",
+        shown = f"{d:.2f}" if abs(d) >= 0.01 or d == 0 else f"{d:.0e}"
+        rows.append({"claim": claim_id, "profile": profile, "commit": at, "delta": shown,
                      "detection_rate": f"{caught / len(judged):.4f}", "seeds": len(judged), "first_seed": first_seed,
-                     "tests": "pooled" if judged[0]["replicated"] else "pooled+search"})
+                     "tests": tests})
     return rows
 
 

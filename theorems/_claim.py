@@ -149,6 +149,10 @@ class Claim:
             one-sided, what varies between configurations); the claim is then also falsified when the pooled
             interval, at the level its share of the false-alarm budget leaves (theorems/_budget.py), excludes the
             prediction.
+        shift: for a statistical claim judged configuration by configuration, how its prediction is moved by a
+            deviation delta (``theorems._resolution.Shift``: an exponent plus delta, every rate times 1 + delta):
+            each judged configuration is judged again with the prediction moved, and the run reports the smallest
+            deviation on each side its search would have detected.
         package: the package that relative references (``".theory:NAME"``) are resolved in; by default
             ``theorems.<family>``.
     """
@@ -167,6 +171,7 @@ class Claim:
     replicate: Callable[[Sequence[Config], Sequence[Any]], Sequence[Measurement]] | None = None
     reuses: str | None = None
     pooling: Any = None  # theorems._pooling.Pooling
+    shift: Any = None  # theorems._resolution.Shift
     package: str | None = None
 
     def __post_init__(self):

@@ -271,6 +271,12 @@ def _calibrate(args) -> int:
         runs = args.resolution.with_name(args.resolution.stem + "_runs.json")
         pooled = {c: r for c, r in per_seed.items() if any(x.get("judged") for x in r)}
         _calibrate.write_runs(runs, _calibrate.merge_runs(runs, pooled, args.profile, at))
+    for claim_id in ids:
+        res = _calibrate.resolution_at(per_seed.get(claim_id, []))
+        if res:
+            print(f"{claim_id}: shifts of the prediction detected in 95% of {res['seeds']} seeds: "
+                  f"{res['below']} below, {res['above']} above ({res['unit']}; none: not up to the largest "
+                  "looked at)")
     return EXIT_OK
 
 

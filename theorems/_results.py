@@ -176,6 +176,7 @@ RENDERED = {
         "records?": _Either(_Each(list, {"config": dict, "status": str, "reason?": str})),
         "pooled?": _Either({"k": int, "level": _NUMBER, "deviation": _NUMBER, "se": _NUMBER, "tau2": _NUMBER,
                             "i2": _NUMBER, "q": _NUMBER, "falsified": bool, "sides": str, "resolution": object}),
+        "shifted?": _Either({"unit": str, "k": int, "below": _Either(_NUMBER), "above": _Either(_NUMBER)}),
     }),
 }
 """What ``reports.render`` reads from a results dict (``reports/_render.py``; the figures themselves are drawn

@@ -23,6 +23,7 @@ import numpy as np
 
 from theorems._claim import Claim, Config, Measurement, Profile
 from theorems._process import code_independent_draws, compile_seconds, single_threaded_blas
+from theorems._resolution import run_thresholds
 
 # Verdicts.
 HOLDS = "holds"
@@ -186,6 +187,8 @@ def _judge(claim: Claim, closed_form, config: Config, m) -> dict:
                   error=error, tolerance=tolerance, fitted=m.fitted, series=m.series)
     if m.interval is not None:
         rec["interval"] = _jsonable(m.interval)
+    if claim.shift is not None:
+        rec["thresholds"] = claim.shift.thresholds(claim.agreement, predicted, m, config)
     return rec
 
 
@@ -367,6 +370,7 @@ def _claim_result(claim: Claim, closed_form, records, *, verdict, worst, counter
         "error": error,
         "fitted": fitted,
         "pooled": _jsonable(pooled),
+        "shifted": None if claim.shift is None else _jsonable(run_thresholds(claim.shift, generated)),
         "falsified_by": [] if verdict != FALSIFIED else (
             ["search"] * bool(counterexample) + ["pooled"] * bool(pooled and pooled["falsified"])),
         "records": generated,

@@ -15,6 +15,7 @@ import numpy as np
 from theorems import _budget
 from theorems._agreement import FLOAT64_EPS, inside_interval, max_abs_error
 from theorems._claim import Agreement, Claim, Config, Measurement
+from theorems._resolution import EXPONENT, FILTER_RATE
 
 BOWMAN = ("Bowman & Montufar (2022), Implicit Bias of MSE Gradient Optimization in Underparameterized "
           "Neural Networks, ICLR 2022, arXiv 2201.04738")
@@ -158,6 +159,7 @@ decay_law = Claim(
         "95% t-interval of the intercept p of the fit s(k) = p + c_1/k + c_2/k^2 + c_3/k^3 to the local exponents, "
         "widened by |p - p'| with p' the three-term fit (the truncation error of the 1/k expansion) and by the "
         "largest error of a local exponent allowed by the quadrature's error estimates."),
+    shift=EXPONENT,
     max_examples={"dev": 14, "ci": 14},
 )
 
@@ -185,6 +187,7 @@ learning_rates = Claim(
     configurations=".configurations:lr_batches",
     assumptions=".configurations:lr_assumptions",
     agreement=DAMPED_AGREEMENT,
+    shift=FILTER_RATE,
     max_examples={"dev": 5, "ci": 5},
 )
 
@@ -244,6 +247,7 @@ gram_spectrum = Claim(
         f"1 - {1 - _budget.level('ntk.gram_spectrum', 'thorough'):.2g} (thorough): the claim's share "
         f"({100 * _budget.share('ntk.gram_spectrum'):.3f}%) of the run's false-alarm budget, Bonferroni over the "
         "configurations a run judges (theorems/_budget.py)."),
+    shift=EXPONENT,
     max_examples={"dev": 7, "ci": 7},
 )
 
@@ -376,6 +380,7 @@ nonuniform_data = Claim(
     configurations=".configurations:nonuniform_batches",
     assumptions=".configurations:lr_assumptions",
     agreement=DAMPED_AGREEMENT,
+    shift=FILTER_RATE,
     max_examples={"dev": 5, "ci": 5},
 )
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from theorems._agreement import FLOAT64_EPS, inside_interval
 from theorems._claim import Agreement, Claim, Config, Measurement
+from theorems._resolution import FILTER_RATE
 from theorems.ntk.claims import BOWMAN, DEEPSPEC
 
 KERNEL_REGIME = (
@@ -72,6 +73,7 @@ flow_rates = Claim(
     agreement=Agreement(name="max_{k,t} |deviation| / damped-deviations allowance (flow)", error=flow_bound_error,
                         tolerance=one, reason=FLOW_REASON),
     max_examples={"dev": 5, "ci": 5},
+    shift=FILTER_RATE,
 )
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from theorems._agreement import FLOAT64_EPS, inside_interval, max_abs_error
 from theorems._claim import Agreement, Claim, Config, Measurement
+from theorems._resolution import EXPONENT
 from theorems.shrinkage.claims_nonmonotonic import gaussian_bandwidth, sinc_cliff
 from theorems.shrinkage.source import SOURCE
 
@@ -141,6 +142,7 @@ bandwidth_decay_law = Claim(
         "se_beta = se_gamma / gamma^2 and se_pred = se_p / (2 p^2) by the delta method, widened by the bound of "
         "finite_step_bias on the finite-step-size and integer-step-count offsets of the crossings from the "
         "asymptotic alpha q_k = ln 2 / s_k^2."),
+    shift=EXPONENT,
     max_examples={"dev": 12, "ci": 12},
 )
 

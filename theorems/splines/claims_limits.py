@@ -13,6 +13,7 @@ import numpy as np
 from theorems import _budget
 from theorems._agreement import FLOAT64_EPS, max_abs_error
 from theorems._claim import Agreement, Claim, Config, Measurement
+from theorems._resolution import DENSITY
 from theorems.splines.constants import SOURCE, STRENGTH_SYMBOLS, ZETA_BIN, ZETA_SYMBOLS
 
 # --- claim 1: zeta against Monte Carlo ---------------------------------------------------------------------
@@ -74,6 +75,7 @@ curvature_density_mc = Claim(
         tolerance=lambda p, m, c: 1.0,
         reason=("error = max over the points of |zeta - estimate| / allowance, tolerance 1. "
                 + zeta_allowance.__doc__)),
+    shift=DENSITY,
 )
 
 

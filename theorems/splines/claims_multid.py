@@ -11,6 +11,7 @@ import numpy as np
 from theorems import _budget
 from theorems._agreement import FLOAT64_EPS, max_abs_error
 from theorems._claim import Agreement, Claim, Config, Measurement
+from theorems._resolution import DENSITY
 from theorems.splines.constants import SOURCE
 
 CLAIM_ID = "splines.curvature_density_multid"
@@ -85,6 +86,7 @@ curvature_density_multid = Claim(
         tolerance=lambda p, m, c: 1.0,
         reason=("error = max over the bands and offsets of |zeta - estimate| / allowance, tolerance 1. "
                 + allowance.__doc__)),
+    shift=DENSITY,
 )
 
 
