@@ -198,10 +198,16 @@ def breakpoint_histogram(W, B, points, h: float):
 
 _NODES64, _WEIGHTS64 = np.polynomial.legendre.leggauss(64)
 
+_ROWS = 32
+"""Rows of x per compiled block of :func:`circle_kernel` (the last block is padded with copies of its last row)."""
+_CIRCLE_BLOCK = None
+
 
 def _uniform_bias_moment(s, sp, a):
     """E_B[(s + B)_+ (s' + B)_+] for B ~ U(-a, a), in closed form (|s|, |s'| <= a or not)."""
-    lo = np.clip(np.maximum(-s, -sp), -a, a)
+    import jax.numpy as jnp
+
+    lo = jnp.clip(jnp.maximum(-s, -sp), -a, a)
     F = lambda b: s * sp * b + (s + sp) * b**2 / 2 + b**3 / 3
     return (F(a) - F(lo)) / (2 * a)
 
@@ -211,35 +217,51 @@ def circle_kernel(x, xp, a: float) -> np.ndarray:
 
     The inner expectation over B is a polynomial (above); the angle integral is split where the
     integrand has kinks (<V, x - x'> = 0, and |<V, x>| = a or |<V, x'>| = a) and each piece gets a
-    64-point Gauss-Legendre rule.  All pairs at once (a block of rows of x at a time): a pair has at most
-    twelve cuts, and the cuts it lacks are put at 2 pi, where they make pieces of length zero.
+    64-point Gauss-Legendre rule.  All pairs at once, a block of ``_ROWS`` rows of x at a time in one compiled
+    function (one compilation per number of columns): a pair has at most twelve cuts, and the cuts it lacks are
+    put at 2 pi, where they make pieces of length zero.
     """
+    global _CIRCLE_BLOCK
+    import jax
+    import jax.numpy as jnp
+
+    if _CIRCLE_BLOCK is None:
+        _CIRCLE_BLOCK = jax.jit(_circle_kernel_rows)
     x = np.atleast_2d(np.asarray(x, dtype=np.float64))
-    xp = np.atleast_2d(np.asarray(xp, dtype=np.float64))
-    return np.concatenate([_circle_kernel_rows(x[i:i + 32], xp, a) for i in range(0, x.shape[0], 32)])
+    xp = jnp.asarray(np.atleast_2d(np.asarray(xp, dtype=np.float64)))
+    out = []
+    for i in range(0, x.shape[0], _ROWS):
+        block = x[i:i + _ROWS]
+        n = block.shape[0]
+        if n < _ROWS:
+            block = np.concatenate([block, np.repeat(block[-1:], _ROWS - n, axis=0)])
+        out.append(np.asarray(_CIRCLE_BLOCK(jnp.asarray(block), xp, a))[:n])
+    return np.concatenate(out)
 
 
-def _circle_kernel_rows(x, xp, a: float) -> np.ndarray:
-    two_pi = 2 * np.pi
-    xi = np.broadcast_to(x[:, None, :], (x.shape[0], xp.shape[0], 2))
-    xj = np.broadcast_to(xp[None, :, :], xi.shape)
-    cuts = [np.zeros(xi.shape[:2]), np.full(xi.shape[:2], two_pi)]
+def _circle_kernel_rows(x, xp, a):
+    import jax.numpy as jnp
+
+    two_pi = 2 * jnp.pi
+    xi = jnp.broadcast_to(x[:, None, :], (x.shape[0], xp.shape[0], 2))
+    xj = jnp.broadcast_to(xp[None, :, :], xi.shape)
+    cuts = [jnp.zeros(xi.shape[:2]), jnp.full(xi.shape[:2], two_pi)]
     diff = xi - xj
-    moved = np.linalg.norm(diff, axis=-1) > 0
-    t = np.arctan2(diff[..., 1], diff[..., 0])
-    cuts += [np.where(moved, (t + sgn * np.pi / 2) % two_pi, two_pi) for sgn in (1, -1)]
+    moved = jnp.linalg.norm(diff, axis=-1) > 0
+    t = jnp.arctan2(diff[..., 1], diff[..., 0])
+    cuts += [jnp.where(moved, (t + sgn * jnp.pi / 2) % two_pi, two_pi) for sgn in (1, -1)]
     for v in (xi, xj):
-        r = np.linalg.norm(v, axis=-1)
+        r = jnp.linalg.norm(v, axis=-1)
         outside = r > a
-        t, dphi = np.arctan2(v[..., 1], v[..., 0]), np.arccos(np.minimum(a / np.where(outside, r, a), 1.0))
-        cuts += [np.where(outside, (t + sgn * dphi + k * np.pi) % two_pi, two_pi) for sgn in (1, -1) for k in (0, 1)]
-    cuts = np.sort(np.stack(cuts, axis=-1), axis=-1)
+        t, dphi = jnp.arctan2(v[..., 1], v[..., 0]), jnp.arccos(jnp.minimum(a / jnp.where(outside, r, a), 1.0))
+        cuts += [jnp.where(outside, (t + sgn * dphi + k * jnp.pi) % two_pi, two_pi) for sgn in (1, -1) for k in (0, 1)]
+    cuts = jnp.sort(jnp.stack(cuts, axis=-1), axis=-1)
     lo, hi = cuts[..., :-1], cuts[..., 1:]                                               # (U, V, pieces)
     ph = 0.5 * (hi - lo)[..., None] * _NODES64 + 0.5 * (hi + lo)[..., None]               # (U, V, pieces, 64)
-    c, s_ = np.cos(ph), np.sin(ph)
+    c, s_ = jnp.cos(ph), jnp.sin(ph)
     s = c * xi[..., None, None, 0] + s_ * xi[..., None, None, 1]
     sp = c * xj[..., None, None, 0] + s_ * xj[..., None, None, 1]
-    return np.sum(0.5 * (hi - lo) * (_uniform_bias_moment(s, sp, a) @ _WEIGHTS64), axis=-1) / two_pi
+    return jnp.sum(0.5 * (hi - lo) * (_uniform_bias_moment(s, sp, a) @ _WEIGHTS64), axis=-1) / two_pi
 
 
 def kernel_limit_2d(x_data, y_data, x_eval, a: float):
