@@ -330,13 +330,19 @@ def kernel_ridge_values(K: np.ndarray, y: np.ndarray, lam: np.ndarray) -> np.nda
 
 # --- activations z_+^k / k!: the infinite-width kernel and the L-spline of Corollary 4 --------------------
 
+@functools.lru_cache(maxsize=None)
+def _gauss_legendre(points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1] (computed once per number of points)."""
+    return np.polynomial.legendre.leggauss(points)
+
+
 def _power_bias_moment(s, sp, a, k: int):
     """E_B[phi(s + B) phi(s' + B)] for phi(z) = z_+^k / k! and B ~ U(-a, a): an integral of a
     polynomial of degree 2k in B over [max(-s, -s', -a), a], by (k + 2)-point Gauss-Legendre (exact)."""
     import math
 
     lo = np.clip(np.maximum(-s, -sp), -a, a)
-    nodes, weights = np.polynomial.legendre.leggauss(k + 2)
+    nodes, weights = _gauss_legendre(k + 2)
     b = 0.5 * (a - lo)[..., None] * nodes + 0.5 * (a + lo)[..., None]
     f = (np.maximum(s[..., None] + b, 0.0) ** k) * (np.maximum(sp[..., None] + b, 0.0) ** k)
     return 0.5 * (a - lo) * (f @ weights) / (math.factorial(k) ** 2 * 2 * a)
