@@ -20,6 +20,8 @@ value in c.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy
 from hypothesis import strategies as st
@@ -90,10 +92,15 @@ def band_axis(config: Config) -> np.ndarray:
 def curvature_bias(config: Config) -> np.ndarray:
     """h^2 / 24 max |zeta''| over each offset's bin (the midpoint rule's error of a bin average), zeta'' from the
     derivation's closed form in SymPy, per offset."""
-    zpp = sympy.lambdify(c, sympy.diff(ZETA_MULTID, c, 2).subs(
-        {d: int(config["d"]), sigma_w: float(config["p1"]), sigma_b: float(config["p2"])}), "numpy")
-    h = bin_width(config)
-    grid = np.asarray(config["offsets"], dtype=np.float64)[:, None] + np.linspace(-h / 2, h / 2, 21)[None, :]
+    return _curvature_bias(int(config["d"]), float(config["p1"]), float(config["p2"]),
+                           tuple(float(v) for v in config["offsets"]), bin_width(config)).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _curvature_bias(dim: int, p1: float, p2: float, offsets: tuple, h: float) -> np.ndarray:
+    """:func:`curvature_bias` of one configuration (the allowance asks for it at every judgement)."""
+    zpp = sympy.lambdify(c, sympy.diff(ZETA_MULTID, c, 2).subs({d: dim, sigma_w: p1, sigma_b: p2}), "numpy")
+    grid = np.asarray(offsets, dtype=np.float64)[:, None] + np.linspace(-h / 2, h / 2, 21)[None, :]
     return h**2 / 24 * np.abs(zpp(grid)).max(axis=1)
 
 
