@@ -97,3 +97,11 @@ def test_the_calibrated_curve_and_resolution_from_thresholds():
     assert rows["0.30"] == 0.0 and rows["-1e-03"] == 0.0                   # nothing above; the fine shifts
     res = _calibrate.resolution_at(runs)
     assert res["below"] == pytest.approx(0.19) and res["above"] is None   # the 19th of 20 is the 95th percentile
+
+
+def test_describe_says_how_a_claim_states_its_resolution():
+    from theorems._describe import describe
+
+    assert "judged again with the prediction moved (in the exponent)" in describe(get("ntk.gram_spectrum"))
+    assert "pooled into one random-effects estimate" in describe(get("splines.spline_rate"))
+    assert "resolution:" not in describe(get("shrinkage.filter_exact"))

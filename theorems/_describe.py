@@ -35,8 +35,16 @@ def describe(claim: Claim) -> str:
              f"closed form: {claim.closed_form}"]
     if claim.symbols:
         lines += ["symbols:"] + [f"  {name}: {doc}" for name, doc in claim.symbols.items()]
-    lines += ["", f"agreement: {claim.agreement.name}", wrap(claim.agreement.reason), "",
-              f"configuration keys (declared in {claim.package}.configurations.KEYS):"]
+    lines += ["", f"agreement: {claim.agreement.name}", wrap(claim.agreement.reason)]
+    if claim.pooling is not None:
+        lines += ["", wrap(f"resolution: the fitted {claim.pooling.label} of each configuration is pooled into one "
+                           "random-effects estimate and interval (theorems/_pooling.py); a run states the deviation it detects with "
+                           "probability 95%", "")]
+    if claim.shift is not None:
+        lines += ["", wrap(f"resolution: each judged configuration is judged again with the prediction moved "
+                           f"({claim.shift.unit}); a run states the smallest shift on each side it would have "
+                           "detected (theorems/_resolution.py)", "")]
+    lines += ["", f"configuration keys (declared in {claim.package}.configurations.KEYS):"]
     for name in config:
         key = keys.get(name)
         lines.append(wrap(f"{name}: {key.describe() if key is not None else 'not declared'}"))

@@ -14,6 +14,7 @@ from theorems._agreement import inside_interval
 from theorems._claim import Agreement, Claim
 from theorems._pooling import Pooling
 from theorems.splines.constants import (LEVELS_TEXT, RATE_MAX_EXAMPLES, RATE_REASON, RATE_SYMBOLS, SOURCE,
+                                        SPLINE_RATE_MAX_EXAMPLES,
                                         STRENGTH_SYMBOLS)
 
 
@@ -56,7 +57,7 @@ spline_rate = Claim(
     configurations=".configurations:rate_batches",
     assumptions=".configurations:rate_assumptions",
     agreement=inside_interval(RATE_REASON),
-    max_examples=RATE_MAX_EXAMPLES,
+    max_examples=SPLINE_RATE_MAX_EXAMPLES,
     pooling=TWO_SIDED,
 )
 
@@ -139,7 +140,7 @@ spline_rate_bound = Claim(
         reason=("An upper bound O(n^rho) is contradicted by a configuration only when the whole Student-t "
                 "interval of its log-log slope lies above rho (the distance demonstrably falls more slowly); a "
                 "slope steeper than rho agrees with the bound. " + RATE_REASON)),
-    max_examples=RATE_MAX_EXAMPLES,
+    max_examples=SPLINE_RATE_MAX_EXAMPLES,
     pooling=UPPER_BOUND,
 )
 
