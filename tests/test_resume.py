@@ -35,9 +35,26 @@ def uninterrupted(tmp_path_factory):
     return _results.load(out / "results.json")
 
 
+# ``python -m theorems`` whose claims after the first wait (up to a minute) before they run, so that a signal sent
+# once the first is kept lands mid-run however fast or loaded the machine is (serial runs: the claims run in this
+# process).
+HELD = ("import sys, time\n"
+        "import theorems._runner as runner\n"
+        "run, seen = runner.run_claim, []\n"
+        "def held(claim, *args, **kwargs):\n"
+        "    if seen:\n"
+        "        time.sleep(60)\n"
+        "    seen.append(claim.id)\n"
+        "    return run(claim, *args, **kwargs)\n"
+        "runner.run_claim = held\n"
+        "from theorems._cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n")
+
+
 def _interrupted(out: Path, jobs: int, send) -> tuple[int, str]:
     """Run CLAIMS in a fresh process, and ``send(process)`` a signal as soon as a claim has been kept."""
-    proc = subprocess.Popen([sys.executable, "-m", "theorems", "verify", *CLAIMS, *RUN, "--jobs", str(jobs),
+    command = ["-c", HELD] if jobs == 1 else ["-m", "theorems"]
+    proc = subprocess.Popen([sys.executable, *command, "verify", *CLAIMS, *RUN, "--jobs", str(jobs),
                              "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
     try:
