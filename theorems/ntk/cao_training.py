@@ -142,24 +142,41 @@ def kernel_curves(K: np.ndarray, V: np.ndarray, y: np.ndarray, e: float, steps: 
     return out
 
 
-def init_rayleigh(config: Config, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """v^T (H_0/n) v for each column v of V, H_0/n = m^{-1} x the empirical tangent kernel Gram matrix of the
-    initialisation the run starts from (numerics.ntk.cao_init), and its Monte Carlo standard error: the quotient
-    is a sum over the m/2 independent antisymmetric neuron pairs, g_l = [(relu(X w_l)^T v)^2 + W_2l^2
-    ||X^T (1{X w_l > 0} * v)||^2] / n per neuron (each pair counted twice), so its standard error is
-    sqrt(m/2) sd(g_pair)."""
+SE_DRAWS = 4
+"""Independent initialisations whose neuron pairs estimate the spread of a pair's contribution (4 m/2 pairs)."""
+
+
+def _pair_contributions(params, X: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """g_l = [(relu(X w_l)^T v)^2 + W_2l^2 ||X^T (1{X w_l > 0} * v)||^2] / n per neuron and column v of V, summed
+    over each antisymmetric pair (neurons l and l + m/2): shape (m/2, columns)."""
     n = V.shape[0]
-    X = inputs(config)[0]
-    params = nx.cao_init(init_key(config), int(config["m"]), X.shape[1])
     W1, W2 = np.asarray(params["W1"]), np.asarray(params["W2"])
     P = X @ W1.T
     relu, gate = np.maximum(P, 0.0), (P > 0).astype(np.float64)
-    m = W1.shape[0]
     g = np.stack([((relu * v[:, None]).sum(0) ** 2 + W2**2 * ((((gate * v[:, None]).T) @ X) ** 2).sum(1)) / n
                   for v in V.T], 1)                              # (m, columns)
-    half = m // 2
-    pairs = g[:half] + g[half:]
-    return g.sum(0), np.std(pairs, axis=0, ddof=1) * math.sqrt(half)
+    half = W1.shape[0] // 2
+    return g[:half] + g[half:]
+
+
+def init_rayleigh(config: Config, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """v^T (H_0/n) v for each column v of V, H_0/n = m^{-1} x the empirical tangent kernel Gram matrix of the
+    initialisation the run starts from (numerics.ntk.cao_init), and its Monte Carlo standard error [derived]: the
+    quotient is a sum over the m/2 independent antisymmetric neuron pairs (:func:`_pair_contributions`), so its
+    standard error is sqrt(m/2) sd(g_pair).
+
+    sd(g_pair) is estimated from SE_DRAWS other initialisations, not from the run's own pairs: g_pair is skewed
+    to the right, so a sample with a low sum also has a low spread, and the quotient's deviation divided by its own
+    sample's standard error has a heavy left tail (measured on one configuration over 400 initialisations: |z| > 3
+    in 1.75% of them where the normal law gives 0.27%, z down to -3.9; calibration found a false alarm of the
+    z = 5.2 check this way).  Divided by an independent estimate, numerator and denominator are independent and
+    the ratio is close to normal (tests/test_ntk.py measures it)."""
+    X = inputs(config)[0]
+    m = int(config["m"])
+    pairs = _pair_contributions(nx.cao_init(init_key(config), m, X.shape[1]), X, V)
+    spread_keys = jax.random.split(jax.random.fold_in(jax.random.PRNGKey(int(config["seed"])), 2), SE_DRAWS)
+    spread = np.concatenate([_pair_contributions(nx.cao_init(k, m, X.shape[1]), X, V) for k in spread_keys])
+    return pairs.sum(0), np.std(spread, axis=0, ddof=1) * math.sqrt(m // 2)
 
 
 def _fit(values: np.ndarray, lvl: float, start: int = 0):
@@ -294,7 +311,11 @@ def rate_error(predicted, measurement: Measurement, config: Config) -> float:
       errors of q_k (z from the claim's share of the budget): this is what catches a network whose kernel is not
       K_Cao (the width term above would otherwise absorb it);
     * for degree 4, the fitted rate's distance from the band [r(lambda_min(H/n)), r(max(q_4, q0_4))] / the
-      half-width of its t-interval, where it is measured (:func:`fitted_rates`);
+      half-width of its t-interval, where it is measured (:func:`fitted_rates`); the band also holds the same fit
+      to GD linearised at the network's first and last tangent kernels (r^{H_0}_4, r^{H_T}_4): the projection is
+      a sum of exponentials of both signs, whose fitted log-slope is not bounded below by the slowest of them
+      (measured: r^{H_0}_4 = 6e-7 where r(lambda_min(H_0/n)) = 6.7e-5, n = m = 512, seed 417), and the network
+      trains on its own kernel, not on H;
     and infinite when the learning order is broken (the fitted rates not r_1 > r_2 > r_4: degree 1 learned first,
     then 2, then 4).
 
@@ -325,7 +346,9 @@ def rate_error(predicted, measurement: Measurement, config: Config) -> float:
                          + abs(r["rate_final_kernel"] - r["rate_initial_kernel"]))
             worst = max(worst, abs(v[j] - p[j]) / allowance)
         elif np.isfinite(v[j]):
-            band_lo, band_hi = r["rate_at_lambda_min"], max(r["rate_at_rayleigh"], r["rate_at_init_kernel"])
+            linearised = [r[name] for name in ("rate_initial_kernel", "rate_final_kernel") if np.isfinite(r[name])]
+            band_lo = min([r["rate_at_lambda_min"], *linearised])
+            band_hi = max([r["rate_at_rayleigh"], r["rate_at_init_kernel"], *linearised])
             miss = max(0.0, band_lo - v[j], v[j] - band_hi)
             worst = max(worst, miss / half)
     return float(worst)

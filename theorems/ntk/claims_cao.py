@@ -27,8 +27,10 @@ def _cao_rate_error(predicted, measurement: Measurement, config: Config) -> floa
 CAO_RATE_REASON = (
     "Error: the largest of (a) |fitted rate - predicted rate| / allowance for degrees 1 and 2; (b) |r(q0_k) - "
     "r(q_k)| / (z se) for each degree, the network's initial tangent kernel against the exact kernel on the "
-    "sampled vector (a Monte Carlo check: m/2 independent neuron pairs); (c) for degree 4, where it is measured, "
-    "the fitted rate's distance from the band [r(lambda_min(H/n)), r(q_4)] / its interval's half-width; infinite "
+    "sampled vector (a Monte Carlo check: m/2 independent neuron pairs, the standard error from other "
+    "initialisations' pairs); (c) for degree 4, where it is measured, the fitted rate's distance from the band "
+    "[r(lambda_min(H/n)), r(q_4)], widened to the same fits to GD linearised at the network's first and last "
+    "tangent kernels, / its interval's half-width; infinite "
     "when the learning order breaks (fitted rates not r_1 > r_2 > r_4); the claim holds when it is <= 1. "
     "Allowance [derived]: the half-width of the fitted rate's t-interval at level 1 - "
     f"{1 - min(_budget.level('ntk.cao_experiment', s) for s in _budget.SCALES):.2g} (the claim's share of the run's "
