@@ -100,8 +100,12 @@ def test_the_calibrated_curve_and_resolution_from_thresholds():
 
 
 def test_describe_says_how_a_claim_states_its_resolution():
-    from theorems._describe import describe
+    """The resolution's paragraph of ``describe``: in the text of one claim (its example, Hypothesis's shrunk
+    draw, takes seconds a claim), and for a claim of each kind."""
+    from theorems._describe import describe, resolution_texts
 
-    assert "judged again with the prediction moved (in the exponent)" in describe(get("ntk.gram_spectrum"))
-    assert "pooled into one random-effects estimate" in describe(get("splines.spline_rate"))
-    assert "resolution:" not in describe(get("shrinkage.filter_exact"))
+    (text,) = resolution_texts(get("ntk.gram_spectrum"))
+    assert "judged again with the prediction moved (in the exponent)" in text
+    assert text in " ".join(describe(get("ntk.gram_spectrum")).split())
+    assert "pooled into one random-effects estimate" in " ".join(resolution_texts(get("splines.spline_rate")))
+    assert resolution_texts(get("shrinkage.filter_exact")) == []

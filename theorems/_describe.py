@@ -23,6 +23,21 @@ def example_batch(claim: Claim, profile: str = "ci") -> tuple:
                                       suppress_health_check=list(HealthCheck)))
 
 
+def resolution_texts(claim: Claim) -> list[str]:
+    """How the claim states its resolution, if it has one: its configurations pooled, or each judged configuration
+    judged again with the prediction moved."""
+    texts = []
+    if claim.pooling is not None:
+        texts.append(f"resolution: the fitted {claim.pooling.label} of each configuration is pooled into one "
+                     "random-effects estimate and interval (theorems/_pooling.py); a run states the deviation it "
+                     "detects with probability 95%")
+    if claim.shift is not None:
+        texts.append(f"resolution: each judged configuration is judged again with the prediction moved "
+                     f"({claim.shift.unit}); a run states the smallest shift on each side it would have detected "
+                     "(theorems/_resolution.py)")
+    return texts
+
+
 def describe(claim: Claim) -> str:
     """The text ``describe`` prints."""
     from theorems import _keys
@@ -36,14 +51,7 @@ def describe(claim: Claim) -> str:
     if claim.symbols:
         lines += ["symbols:"] + [f"  {name}: {doc}" for name, doc in claim.symbols.items()]
     lines += ["", f"agreement: {claim.agreement.name}", wrap(claim.agreement.reason)]
-    if claim.pooling is not None:
-        lines += ["", wrap(f"resolution: the fitted {claim.pooling.label} of each configuration is pooled into one "
-                           "random-effects estimate and interval (theorems/_pooling.py); a run states the deviation it detects with "
-                           "probability 95%", "")]
-    if claim.shift is not None:
-        lines += ["", wrap(f"resolution: each judged configuration is judged again with the prediction moved "
-                           f"({claim.shift.unit}); a run states the smallest shift on each side it would have "
-                           "detected (theorems/_resolution.py)", "")]
+    lines += [line for text in resolution_texts(claim) for line in ("", wrap(text, ""))]
     lines += ["", f"configuration keys (declared in {claim.package}.configurations.KEYS):"]
     for name in config:
         key = keys.get(name)
