@@ -9,6 +9,20 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import pytest  # noqa: E402
 
 import theorems  # noqa: E402
+from theorems._parallel import cores_of  # noqa: E402
+
+# Under pytest-xdist each worker keeps to its share of the cores, before JAX starts (as verify's workers do,
+# theorems._parallel): XLA sizes its CPU thread pool by the cores a process may use.
+ALL_CORES = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+"""The cores the test run was given, before this worker took its share."""
+if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw") and ALL_CORES:
+    os.sched_setaffinity(0, cores_of(int(os.environ["PYTEST_XDIST_WORKER"][2:]),
+                                     int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")), ALL_CORES))
+
+
+@pytest.fixture(scope="session")
+def all_cores():
+    return ALL_CORES
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,9 @@
 """The command line: listing, verifying, reporting, comparing, and refusing bad input cleanly."""
 
 import json
+import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -319,6 +321,41 @@ def test_claims_that_share_runs_go_to_one_worker():
     groups = {g[0].id: [c.id for c in g] for g in _parallel.groups(claims)}
     assert groups["splines.spline_rate"] == ["splines.spline_rate", "splines.spline_rate_bound"]
     assert groups["splines.trajectory_network"] == ["splines.trajectory_network", "splines.trajectory_width_rate"]
+
+
+def test_workers_share_the_cores_without_overlap():
+    from theorems._parallel import cores_of
+
+    for cores in ([0], [0, 1], [3, 5, 6, 9], list(range(16))):
+        for workers in range(1, 2 * len(cores) + 2):
+            shares = [cores_of(w, workers, cores) for w in range(workers)]
+            assert all(s and s <= set(cores) for s in shares)
+            assert set().union(*shares) == set(cores)
+            if workers <= len(cores):
+                assert sum(map(len, shares)) == len(cores)  # a partition: every core, none twice
+            else:
+                assert all(len(s) == 1 for s in shares)
+                counts = [sum(c in s for s in shares) for c in cores]
+                assert max(counts) - min(counts) <= 1  # one core each, in turn
+
+
+def test_each_worker_keeps_to_its_own_cores(all_cores):
+    """XLA sizes its CPU thread pool by the cores a process may use: workers that each saw every core
+    oversubscribed them."""
+    from theorems._parallel import worker_pool
+
+    if len(all_cores) < 2:
+        pytest.skip("needs two cores")
+    own = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, all_cores)  # all of the run's cores, as verify has them (a test worker keeps a share)
+    try:
+        with worker_pool(2) as pool:
+            for future in [pool.submit(time.sleep, 0.5) for _ in range(2)]:  # both busy: both workers started
+                future.result()
+            first, second = (os.sched_getaffinity(p.pid) for p in pool._processes.values())
+    finally:
+        os.sched_setaffinity(0, own)
+    assert first and second and not first & second and first | second == set(all_cores)
 
 
 def test_describe_shows_every_key_of_an_example_and_a_check_command_that_runs(capsys):

@@ -206,11 +206,10 @@ def _dask_map(tasks: Sequence[tuple], workers: int, scheduler: str | None) -> It
 
 def _process_map(tasks: Sequence[tuple], workers: int) -> Iterable[tuple[str, str, float]]:
     import concurrent.futures
-    import multiprocessing
 
-    context = multiprocessing.get_context("spawn")   # JAX is not fork-safe once initialised
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                max_tasks_per_child=None) as pool:
+    from theorems._parallel import worker_pool
+
+    with worker_pool(workers) as pool:
         futures = [pool.submit(one_run, *task) for task in tasks]
         for future in concurrent.futures.as_completed(futures):
             yield future.result()

@@ -40,6 +40,44 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def cores_of(worker: int, workers: int, cores: Sequence[int]) -> set[int]:
+    """The cores worker ``worker`` of ``workers`` runs on: a share of ``cores`` (the parent's), disjoint from the
+    others' while there are at least as many cores as workers, one core each (in turn) when there are more
+    workers."""
+    cores = sorted(cores)
+    if workers >= len(cores):
+        return {cores[worker % len(cores)]}
+    return set(cores[worker::workers])
+
+
+def _own_cores(counter, workers: int, cores: Sequence[int]) -> None:
+    """A worker's initializer: keep to its share of the cores (:func:`cores_of`), before JAX starts.
+
+    XLA's CPU runtime sizes its thread pool by the cores the process may run on and splits an operation's loop
+    over that pool.  Two workers on two cores each kept a pool of two, so four threads contended for two cores
+    and every small operation paid the hand-off."""
+    if not cores or not hasattr(os, "sched_setaffinity"):
+        return
+    with counter.get_lock():
+        worker = counter.value
+        counter.value += 1
+    with contextlib.suppress(OSError):
+        os.sched_setaffinity(0, cores_of(worker, workers, cores))
+
+
+def worker_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes (JAX is not fork-safe once it has started its threads), each
+    keeping to its own share of this process's cores."""
+    context = multiprocessing.get_context("spawn")
+    try:
+        cores = sorted(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = []
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_own_cores,
+        initargs=(context.Value("i", 0), workers, cores))
+
+
 def groups(claims: Sequence[Claim]) -> list[list[Claim]]:
     """The claims split into units of work: a claim that reuses another's runs joins that claim's group."""
     out: list[list[Claim]] = []
@@ -126,8 +164,7 @@ def run(claims: Sequence[Claim], profile: Profile, *, seed: int, examples: int |
     if timings:
         work.sort(key=lambda g: -sum(timings.get(c.id, 0.0) for c in g))
     by_id: dict[str, dict] = {}
-    context = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context)
+    pool = worker_pool(min(jobs, len(work)))
     try:
         with _sigint_ignored():  # the workers start as the work is submitted
             futures = {pool.submit(_run_group, [c.id for c in g], profile, seed, examples, keep): g for g in work}
