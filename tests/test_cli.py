@@ -358,6 +358,23 @@ def test_each_worker_keeps_to_its_own_cores(all_cores):
     assert first and second and not first & second and first | second == set(all_cores)
 
 
+def test_cpu_runs_compile_at_llvm_level_one_unless_told_otherwise():
+    from numerics import CPU_OPT_LEVEL, cpu_xla_flags
+
+    assert cpu_xla_flags("", None, accelerator_plugin=False) == CPU_OPT_LEVEL
+    assert cpu_xla_flags("--xla_dump_to=/tmp/x", "cpu", accelerator_plugin=True) == f"--xla_dump_to=/tmp/x {CPU_OPT_LEVEL}"
+    assert cpu_xla_flags("--xla_backend_optimization_level=3", None, False) == "--xla_backend_optimization_level=3"
+    assert cpu_xla_flags("", None, accelerator_plugin=True) == ""  # a GPU's programs keep XLA's default
+    assert cpu_xla_flags("", "cuda,cpu", accelerator_plugin=True) == ""
+    assert cpu_xla_flags("", "tpu", accelerator_plugin=False) == ""
+
+
+def test_results_record_the_xla_flags_the_run_had():
+    from theorems._results import environment
+
+    assert environment("ci", 0, 0.0, 1.0)["xla_flags"] == os.environ.get("XLA_FLAGS", "")
+
+
 def test_describe_shows_every_key_of_an_example_and_a_check_command_that_runs(capsys):
     from theorems import _keys
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import platform
 import subprocess
 from pathlib import Path
@@ -64,6 +65,7 @@ def environment(profile: str, seed: int, started: float, wall: float) -> dict[st
         "devices": [str(d) for d in devices],
         "device_kind": devices[0].device_kind,
         "float64": bool(jax.config.read("jax_enable_x64")),
+        "xla_flags": os.environ.get("XLA_FLAGS", ""),
         "git_commit": git_commit(),
         "profile": profile,
         "seed": seed,
