@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+import os
 import re
 import shlex
 import shutil
@@ -220,6 +221,16 @@ def test_bound_claims_give_a_margin_not_zero_over_zero():
     margin = min(r["predicted"] - r["interval"][0] for r in judged)
     assert text == f"bound met by {margin:.3g}"
     assert "0 / 0" not in (_tables.table(claim).rows[0].cells[-1])
+
+
+def test_figures_drawn_in_worker_processes_are_those_drawn_here():
+    claims = _results(FAST_CLAIMS)["claims"][:2]
+    assert _render.figure_pngs(claims, workers=2) == [_render.figure_png(c) for c in claims]
+
+
+def test_a_few_figures_are_drawn_here_and_many_over_the_cores():
+    assert _render.figure_workers(_render.FIGURES_PER_WORKER - 1) == 1
+    assert _render.figure_workers(10**6) == len(os.sched_getaffinity(0))
 
 
 @pytest.mark.slow
