@@ -369,6 +369,33 @@ def test_cpu_runs_compile_at_llvm_level_one_unless_told_otherwise():
     assert cpu_xla_flags("", "tpu", accelerator_plugin=False) == ""
 
 
+def test_cpu_runs_hand_nothing_to_the_ynnpack_library_where_jaxlib_knows_the_flag():
+    from numerics import CPU_LIBRARY_FUSIONS, CPU_OPT_LEVEL, LIBRARY_FUSIONS_JAXLIB, cpu_xla_flags
+
+    assert cpu_xla_flags("", None, False, (0, 10, 2)) == f"{CPU_OPT_LEVEL} {CPU_LIBRARY_FUSIONS}"
+    assert cpu_xla_flags("", "cpu", True, LIBRARY_FUSIONS_JAXLIB[0]) == f"{CPU_OPT_LEVEL} {CPU_LIBRARY_FUSIONS}"
+    # XLA aborts on a flag it does not know: none for a jaxlib without it, or of unknown version
+    for version in ((0, 8, 0), LIBRARY_FUSIONS_JAXLIB[1], (1, 0, 0), None):
+        assert cpu_xla_flags("", None, False, version) == CPU_OPT_LEVEL
+    # the user's own choice is kept, and a GPU's programs keep XLA's defaults
+    mine = "--xla_cpu_experimental_ynn_fusion_type=dot,reduce"
+    assert cpu_xla_flags(mine, None, False, (0, 10, 2)) == f"{mine} {CPU_OPT_LEVEL}"
+    assert cpu_xla_flags("", None, True, (0, 10, 2)) == ""
+
+
+def test_this_process_runs_with_the_flags_its_jaxlib_accepts():
+    import jax.numpy as jnp
+
+    from numerics import LIBRARY_FUSIONS_JAXLIB, _accelerator_plugin_installed, _jaxlib_version
+
+    version = _jaxlib_version()
+    assert version is not None and len(version) == 3
+    lower, upper = LIBRARY_FUSIONS_JAXLIB
+    if lower <= version < upper and not _accelerator_plugin_installed() and not os.environ.get("JAX_PLATFORMS"):
+        assert "--xla_cpu_experimental_ynn_fusion_type=" in os.environ["XLA_FLAGS"]
+    assert float(jnp.ones(3).sum()) == 3.0  # XLA started with them
+
+
 def test_results_record_the_xla_flags_the_run_had():
     from theorems._results import environment
 
