@@ -186,13 +186,11 @@ def _outputs(params, h):
     return _combine(out)
 
 
-def _update(params, g, eta, X, act, output_only, h=None):
+def _update(params, g, eta, X, act):
     """theta - eta grad L for the residual weights g = (f(X) - Y) / M (the gradients of :func:`gradients`,
     recomputed from W1, b1, W2 with the data and input axes unrolled, so that each new parameter is one
-    elementwise pass); for output-layer-only training the features ``h`` (copies, M, units) are passed in."""
+    elementwise pass)."""
     s = jnp.asarray(SIGNS)
-    if output_only:
-        return {**params, "W2": params["W2"] - eta * s[:, None] * jnp.einsum("cmn,m->cn", h, g)}
     phi, dphi = activation(act)
     d = X.shape[1]
     gW2, gb1, gW1 = 0.0, 0.0, [0.0] * d
@@ -207,17 +205,17 @@ def _update(params, g, eta, X, act, output_only, h=None):
             "W2": params["W2"] - eta * s[:, None] * gW2, "b2": params["b2"] - eta * s * jnp.sum(g)}
 
 
-def _carried_step(params, f, eta, X, Y, act, output_only, h=None):
+def _carried_step(params, f, eta, X, Y, act):
     """One GD step from ``params`` whose outputs on X are ``f``: returns (new params, f(new params) on X,
     residual f - Y before the step).
 
     The outputs are carried from step to step, so a step is one elementwise pass that writes the new parameters
     and one pass that evaluates the new network; ``optimization_barrier`` keeps XLA from re-deriving the new
-    parameters inside the evaluation.  For output-layer-only training the features ``h`` do not change.
+    parameters inside the evaluation.
     """
     r = f - Y
-    new = jax.lax.optimization_barrier(_update(params, r / X.shape[0], eta, X, act, output_only, h))
-    return new, _outputs(new, h if output_only else _features(new, X, act)), r
+    new = jax.lax.optimization_barrier(_update(params, r / X.shape[0], eta, X, act))
+    return new, _outputs(new, _features(new, X, act)), r
 
 
 def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu",
@@ -226,12 +224,12 @@ def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu
     of them, or ``max_steps``.  Returns (trained nets, steps, final max |r| per net).
 
     The test is on the residual before each step, so the loop stops one step after every network reached the
-    tolerance (the step count and the networks are those of a loop that evaluates f, tests, then steps)."""
+    tolerance (the step count and the networks are those of a loop that evaluates f, tests, then steps).
+    Output-layer-only training takes its steps in the data space (:func:`train_output_layer`)."""
     nets = tuple(nets)
-    hs = tuple(_features(p, X, act) for p in nets)
-    fs = tuple(_outputs(p, h) for p, h in zip(nets, hs))
-    if not output_only:
-        hs = (None,) * len(nets)
+    if output_only:
+        return train_output_layer(nets, etas, X, Y, tol, max_steps, act)
+    fs = tuple(_outputs(p, _features(p, X, act)) for p in nets)
 
     def cond(state):
         _, _, t, rmax = state
@@ -239,7 +237,7 @@ def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu
 
     def body(state):
         ps, fs, t, _ = state
-        out = [_carried_step(p, f, e, X, Y, act, output_only, h) for p, f, e, h in zip(ps, fs, etas, hs)]
+        out = [_carried_step(p, f, e, X, Y, act) for p, f, e in zip(ps, fs, etas)]
         # the residuals are those before the step: the loop stops one step after reaching tol
         return (tuple(o[0] for o in out), tuple(o[1] for o in out), t + 1,
                 jnp.stack([jnp.max(jnp.abs(o[2])) for o in out]))
@@ -247,6 +245,41 @@ def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu
     rmax0 = jnp.stack([jnp.max(jnp.abs(f - Y)) for f in fs])
     ps, fs, t, _ = jax.lax.while_loop(cond, body, (nets, fs, jnp.asarray(0), rmax0))
     return ps, t, jnp.stack([jnp.max(jnp.abs(f - Y)) for f in fs])
+
+
+def train_output_layer(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu"):
+    """:func:`train` of the output weights W2 alone, its steps taken in the data space.
+
+    With the features h_c = phi(W1_c x + b1_c) fixed, f is linear in W2 and one GD step is
+    W2_c <- W2_c - eta s_c h_c^T r_t / M, so f_{t+1} = f_t - (eta / M) A r_t with A = sum_c s_c^2 h_c h_c^T
+    (:func:`output_gram`, M x M): the residuals r_t = f_t - y follow r_{t+1} = (I - eta A / M) r_t, and after T
+    steps W2_c = W2_c(0) - eta s_c h_c^T (sum_{t<T} r_t) / M.  The loop runs that recursion (M^2 operations a
+    step, where a step on the network reads the (copies, M, units) features twice) with the same stopping rule,
+    then writes W2 once; it takes the same steps as GD on the network and its results differ in the last bits
+    (tests/test_splines.py runs both against a plain GD loop).  b2 is not trained."""
+    nets = tuple(nets)
+    M = X.shape[0]
+    s = jnp.asarray(SIGNS)
+    hs = tuple(_features(p, X, act) for p in nets)
+    grams = tuple(jnp.einsum("c,cmn,ckn->mk", s**2, h, h) for h in hs)
+    rs = tuple(_outputs(p, h) - Y for p, h in zip(nets, hs))
+
+    def cond(state):
+        _, _, t, rmax = state
+        return jnp.logical_and(t < max_steps, jnp.max(rmax) > tol)
+
+    def body(state):
+        rs, sums, t, _ = state
+        new = tuple(r - (e / M) * (A @ r) for r, e, A in zip(rs, etas, grams))
+        # the residuals are those before the step: the loop stops one step after reaching tol
+        return new, tuple(S + r for S, r in zip(sums, rs)), t + 1, jnp.stack([jnp.max(jnp.abs(r)) for r in rs])
+
+    rmax0 = jnp.stack([jnp.max(jnp.abs(r)) for r in rs])
+    zeros = tuple(jnp.zeros_like(r) for r in rs)
+    _, sums, t, _ = jax.lax.while_loop(cond, body, (rs, zeros, jnp.asarray(0), rmax0))
+    ps = tuple({**p, "W2": p["W2"] - (e / M) * s[:, None] * jnp.einsum("cmn,m->cn", h, S)}
+               for p, e, h, S in zip(nets, etas, hs, sums))
+    return ps, t, jnp.stack([jnp.max(jnp.abs(_outputs(p, h) - Y)) for p, h in zip(ps, hs)])
 
 
 def init_many(keys, widths: Sequence[int], d: int, init: str, p1: float, p2: float):
@@ -279,7 +312,7 @@ def sgd_train_until(nets: Sequence, etas: Sequence, X, Y, key, tol, max_steps, a
             new = []
             for p, e in zip(ps, etas):
                 r = _outputs(p, _features(p, xj, act)) - yj
-                new.append(_update(p, r, e, xj, act, False))
+                new.append(_update(p, r, e, xj, act))
             return tuple(new), k
 
         ps, k = jax.lax.fori_loop(0, check, one, (ps, k))
@@ -415,7 +448,7 @@ def trajectory_run(nets, X, Y, XE, eta_bar, gaps, act: str = "relu"):
     limits = jnp.stack([stability_limit(p, X, act) for p in nets])
 
     def steps(_, state):
-        out = [_carried_step(p, f, e, X, Y, act, False) for p, f, e in zip(*state, etas)]
+        out = [_carried_step(p, f, e, X, Y, act) for p, f, e in zip(*state, etas)]
         return tuple(o[0] for o in out), tuple(o[1] for o in out)
 
     def segment(state, gap):
