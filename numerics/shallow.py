@@ -218,6 +218,17 @@ def _carried_step(params, f, eta, X, Y, act):
     return new, _outputs(new, _features(new, X, act)), r
 
 
+def _not_done(tol, max_steps):
+    """The training loops' test on a state ending in (step count t, max |r| per network): steps left, and some
+    network above the tolerance."""
+
+    def cond(state):
+        t, rmax = state[-2:]
+        return jnp.logical_and(t < max_steps, jnp.max(rmax) > tol)
+
+    return cond
+
+
 def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu",
           output_only: bool = False):
     """Full-batch GD on every network of ``nets`` (one per width) until max_j |r_j| <= tol for all
@@ -231,9 +242,7 @@ def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu
         return train_output_layer(nets, etas, X, Y, tol, max_steps, act)
     fs = tuple(_outputs(p, _features(p, X, act)) for p in nets)
 
-    def cond(state):
-        _, _, t, rmax = state
-        return jnp.logical_and(t < max_steps, jnp.max(rmax) > tol)
+    cond = _not_done(tol, max_steps)
 
     def body(state):
         ps, fs, t, _ = state
@@ -261,12 +270,10 @@ def train_output_layer(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act
     M = X.shape[0]
     s = jnp.asarray(SIGNS)
     hs = tuple(_features(p, X, act) for p in nets)
-    grams = tuple(jnp.einsum("c,cmn,ckn->mk", s**2, h, h) for h in hs)
+    grams = tuple(output_gram(p, X, act) for p in nets)
     rs = tuple(_outputs(p, h) - Y for p, h in zip(nets, hs))
 
-    def cond(state):
-        _, _, t, rmax = state
-        return jnp.logical_and(t < max_steps, jnp.max(rmax) > tol)
+    cond = _not_done(tol, max_steps)
 
     def body(state):
         rs, sums, t, _ = state
@@ -318,9 +325,7 @@ def sgd_train_until(nets: Sequence, etas: Sequence, X, Y, key, tol, max_steps, a
         ps, k = jax.lax.fori_loop(0, check, one, (ps, k))
         return ps, k, t + check, residual_max(ps)
 
-    def cond(state):
-        _, _, t, rmax = state
-        return jnp.logical_and(t < max_steps, jnp.max(rmax) > tol)
+    cond = _not_done(tol, max_steps)
 
     nets = tuple(nets)
     ps, _, t, rmax = jax.lax.while_loop(cond, block, (nets, key, jnp.asarray(0), residual_max(nets)))
