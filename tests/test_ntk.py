@@ -455,3 +455,43 @@ def test_gram_points_are_independent_across_repetitions_and_sizes(monkeypatch):
     _, p = _gram_draws(monkeypatch, c, 0)
     _, q = _gram_draws(monkeypatch, {**c, "seed": 1}, 0)
     assert len(p) == 2 * 3 and len(set(p)) == len(p) and not set(p) & set(q)
+
+
+def test_divergence_is_growth_and_a_nan_without_it_is_a_broken_run():
+    """A run diverged when its residual norm grew past DIVERGENCE_GROWTH times its start (also when it then
+    overflowed to inf or NaN); a NaN in the norms or in what the run measured with no such growth before it is a
+    broken experiment, returned as the error that says so rather than read as out of scope."""
+    from theorems.ntk.dynamics import DIVERGENCE_GROWTH, diverged
+
+    steady = np.geomspace(1.0, 1e-3, 20)
+    assert diverged(steady, np.ones((20, 3))) is False
+    growing = np.geomspace(1.0, 10 * DIVERGENCE_GROWTH, 20)
+    assert diverged(growing) is True
+    assert diverged(np.concatenate([growing, [np.inf, np.nan]]), np.full(22, np.nan)) is True
+    assert diverged(np.geomspace(1.0, 0.5 * DIVERGENCE_GROWTH, 20)) is False
+    for norms, along in [(np.concatenate([steady, [np.nan]]), ()), (steady, (np.array([1.0, np.nan]),)),
+                         (np.concatenate([[np.nan], steady]), ()), (steady, (np.array([np.inf]),))]:
+        broken = diverged(norms, *along)
+        assert isinstance(broken, FloatingPointError) and "NaN or inf" in str(broken)
+
+
+@pytest.mark.parametrize("claim", [claims.learning_rates, claims.nonuniform_data])
+def test_a_nan_in_a_run_that_did_not_diverge_is_an_error(monkeypatch, claim):
+    """The training claims read a run whose residual grew 1000-fold as diverged (out of scope); a NaN in the
+    projections of a run that stayed bounded is reported as an error, where it used to be out of scope too."""
+    from theorems.ntk.planted_common import LR_BATCH
+
+    batch = ({**LR_BATCH[0], "concentration": 0.0},) if claim is claims.nonuniform_data else LR_BATCH[:1]
+    original = nx.residual_projections_batch
+    calls = []
+
+    def with_a_nan(*args):
+        calls.append(1)
+        c, *rest = original(*args)
+        return (np.asarray(c).copy() * np.where(np.arange(c.shape[1]) == c.shape[1] // 2, np.nan, 1.0)[:, None],
+                *rest)
+
+    monkeypatch.setattr(nx, "residual_projections_batch", with_a_nan)
+    records = theorems.evaluate_batch(claim, batch, seed=0)
+    assert calls and [r["status"] for r in records] == ["error"]
+    assert "no divergence before it" in records[0]["reason"]

@@ -12,6 +12,7 @@ import sympy
 
 import theorems
 from theorems.shrinkage import claims, configurations, theory
+from theorems.shrinkage import planted as shrinkage_planted
 from theorems.shrinkage.network import stability_limit
 
 
@@ -282,3 +283,29 @@ def test_one_step_residual_spectra_match_numpy_for_every_batch_size(n):
         # eigenvalues of a symmetric matrix of norm about 1: backward-stable, n ulps of the norm
         np.testing.assert_allclose(np.sort(mu, axis=1), np.broadcast_to(want, mu.shape), rtol=0,
                                    atol=n * np.finfo(np.float64).eps, err_msg=f"n={n}, batch={batch}")
+
+
+@pytest.mark.parametrize("claim, batch", [
+    (claims.bandwidth_decay_law, shrinkage_planted.BANDWIDTH_BATCH),
+    (claims.gaussian_bandwidth, ({"n": 32, "q_powered": 1, "activation": "gaussian", "bias": "grid", "bias_seed": 1,
+                                  "width": 0.25, "alpha_fraction": 0.575, "alpha": 0.0020669875142369756},)),
+])
+def test_a_nan_spectrum_is_an_error_not_a_configuration_out_of_scope(monkeypatch, claim, batch):
+    """A NaN in the residual map's spectrum (as XLA's YNNPACK fusions produced) makes the configuration's status an
+    error: the range test on mu_k would otherwise call it out of scope, and the count of active components would
+    drop the NaN ones."""
+    from numerics import shrinkage as nx
+
+    original = nx.one_step_residual_spectra
+    calls = []
+
+    def with_a_nan(A, a):
+        calls.append(1)
+        return np.asarray(original(A, a)).copy() * np.where(np.arange(A.shape[1]) == 3, np.nan, 1.0)
+
+    records = theorems.evaluate_batch(claim, batch, seed=0)
+    assert [r["status"] for r in records] == ["pass"]
+    monkeypatch.setattr(nx, "one_step_residual_spectra", with_a_nan)
+    records = theorems.evaluate_batch(claim, batch, seed=0)
+    assert calls and [r["status"] for r in records] == ["error"]
+    assert "NaN or inf" in records[0]["reason"]

@@ -130,7 +130,10 @@ class Claim:
             configuration (through ``sympy.lambdify`` or exact evaluation).
         measure: ``measure(configs, keys)`` runs the experiment on a batch of
             configurations that share array shapes, one PRNG key each, and
-            returns one :class:`Measurement` per configuration.
+            returns one :class:`Measurement` per configuration (or, for a
+            configuration whose experiment broke, the exception saying how:
+            that configuration's status is then an error, the others'
+            stand).
         configurations: ``configurations(profile)`` is a Hypothesis strategy of
             batches (non-empty tuples) of configurations.
         assumptions: returns ``None`` for a configuration inside the theorem's

@@ -32,6 +32,7 @@ from theorems._cache import cached
 from theorems._claim import Config, Measurement
 from theorems.ntk import theory
 from theorems.ntk.cao_training import BATCH, CAO_DEGREES, init_key
+from theorems.ntk.dynamics import diverged
 
 
 BLOCK_DEGREES = (0, 1, 2)
@@ -127,7 +128,11 @@ def measure_block_bound(configs, keys) -> list[Measurement]:
         X, y, V, lam, U = data[i]
         n = X.shape[0]
         r = block_rank(int(config["block"]))
-        if not np.all(np.isfinite(p[i])) or rn[i].max() > 1e3 * rn[i][0]:
+        broken = diverged(rn[i], p[i])
+        if isinstance(broken, FloatingPointError):
+            out.append(broken)
+            continue
+        if broken:
             out.append(Measurement(value=np.full(steps + 1, np.nan), scope="gradient descent diverged"))
             continue
         proj = p[i][:, :r]                                        # V^T (y - f_t(X)), (T+1, r)

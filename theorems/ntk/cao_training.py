@@ -34,6 +34,7 @@ from theorems._cache import cached
 from theorems._claim import Config, Measurement
 from theorems._stats import slope_interval
 from theorems.ntk import theory
+from theorems.ntk.dynamics import diverged
 
 CAO_DEGREES = (1, 2, 4)
 """The degrees of Cao et al.'s target."""
@@ -242,7 +243,11 @@ def measure_cao_experiment(configs, keys) -> list[Measurement]:
     out = []
     for i, config in enumerate(configs):
         curves = p[i]
-        if not np.all(np.isfinite(curves)) or rn[i].max() > 1e3 * rn[i][0]:
+        broken = diverged(rn[i], curves)
+        if isinstance(broken, FloatingPointError):
+            out.append(broken)
+            continue
+        if broken:
             out.append(Measurement(value=np.full(3, np.nan), scope="gradient descent diverged at this width"))
             continue
         _, _, _, H, lam = data[i]

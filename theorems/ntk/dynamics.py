@@ -36,6 +36,33 @@ PROJECTION_POINTS = 4096
 RECORDED = 41
 """Number of GD steps (evenly spaced, first and last included) at which the projections are recorded."""
 
+DIVERGENCE_GROWTH = 1e3
+"""A GD run diverged when its residual norm grew past this many times its start (the step is past the stability
+limit of the network's own kernel at this width): the configuration is then out of the theorem's scope."""
+
+
+def diverged(norms, *along) -> bool | FloatingPointError:
+    """Whether a GD run diverged, from its residual norms at the recorded steps (the first at t = 0): True when
+    they grew past ``DIVERGENCE_GROWTH`` times the first, False when the run is finite throughout.
+
+    Past the stability limit the residual grows geometrically, so a run that ends in inf or NaN passes that growth
+    on the way, at finite values.  A NaN or inf in the norms, or in the arrays ``along`` measured on the run, with
+    no such growth before it is a broken experiment, not divergence: the function then returns the
+    FloatingPointError that says so, which the measurement returns in place of the configuration's measurement
+    (its status is an error, where "out of scope" would hide the fault)."""
+    norms = np.asarray(norms, dtype=np.float64)
+    finite = np.isfinite(norms)
+    before = norms if finite.all() else norms[: int(np.argmin(finite))]
+    if before.size and before.max() > DIVERGENCE_GROWTH * before[0]:
+        return True
+    if finite.all() and all(np.all(np.isfinite(np.asarray(a))) for a in along):
+        return False
+    growth = f"{before.max() / before[0]:.3g} times its start" if before.size else "not finite from the start"
+    return FloatingPointError(f"the experiment produced NaN or inf with no divergence before it (the residual norm "
+                              f"reached {growth}, not {DIVERGENCE_GROWTH:g}): a broken run, not one past the "
+                              "stability limit")
+
+
 Z_MC = _budget.worst_z(("ntk.learning_rates", "ntk.nonuniform_data"))
 """Standard errors of each Monte Carlo estimate in the damped-deviations bound (5.94): the training claims'
 share of the run's false-alarm budget, Bonferroni over the estimates a run judges (theorems/_budget.py,
@@ -123,7 +150,11 @@ def measure_learning_rates(configs, keys) -> list[Measurement]:
     idx = recorded_steps(c0)
     out = []
     for i, config in enumerate(configs):
-        if not np.all(np.isfinite(c[i])) or rnorm[i].max() > 1e3 * rnorm[i][0]:
+        broken = diverged(rnorm[i], c[i])
+        if isinstance(broken, FloatingPointError):
+            out.append(broken)
+            continue
+        if broken:
             out.append(Measurement(value=np.full((len(idx), 3), np.nan),
                                    scope="gradient descent diverged at this width (empirical lambda_max past 2/eta)"))
             continue
@@ -159,7 +190,7 @@ def measure_nonuniform(configs, keys) -> list[Measurement]:
     measured deviation term max_s ||(T - T^n_{K_s}) r_s|| + ||rho_s||/eta, which grows with c."""
     out = []
     for config, m in zip(configs, measure_learning_rates(configs, keys)):
-        if m.scope:
+        if isinstance(m, Exception) or m.scope:
             out.append(m)
             continue
         fitted = dict(m.fitted)
@@ -219,9 +250,11 @@ def measure_final_residual(configs, keys) -> list[Measurement]:
     out = []
     for r in rs:
         norms = np.linalg.norm(r, axis=1)
-        scope = None
-        if not np.all(np.isfinite(norms)) or norms.max() > 1e3 * norms[0]:
-            scope = "gradient descent diverged at this width (empirical lambda_max(H_s/n) past 2/eta)"
+        broken = diverged(norms, r)
+        if isinstance(broken, FloatingPointError):
+            out.append(broken)
+            continue
+        scope = "gradient descent diverged at this width (empirical lambda_max(H_s/n) past 2/eta)" if broken else None
         out.append(Measurement(value=r[-1], scope=scope, series={"max_residual_norm": float(np.max(norms))}))
     return out
 

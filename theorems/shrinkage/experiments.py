@@ -88,6 +88,13 @@ def grid_allowance(n: int) -> float:
     return float(0.5 / (y / np.tan(y)) - 0.5)
 
 
+def broken_spectrum() -> FloatingPointError:
+    """What a measurement returns in place of a configuration's when the residual map's spectrum has a NaN or inf:
+    a broken computation (its status is an error), which the range tests on mu_k would otherwise read as a
+    configuration outside the law's scope or as inactive components."""
+    return FloatingPointError("the one-step residual map's spectrum has NaN or inf entries")
+
+
 def _bandwidth_measurements(configs, keys, *, with_decay_interval: bool) -> list[Measurement]:
     """GD's crossing steps and the bandwidth exponent fitted on them.
 
@@ -110,6 +117,9 @@ def _bandwidth_measurements(configs, keys, *, with_decay_interval: bool) -> list
     for config, mu_c, a_c in zip(configs, mu, a):
         ks = fitted_components(config["n"])
         mu_k = mu_c[ks - 1]
+        if not np.all(np.isfinite(mu_c)):
+            out.append(broken_spectrum())
+            continue
         if not np.all((mu_k > 0) & (mu_k < 1)):
             out.append(Measurement(value=float("nan"), scope="a fitted component has 1 - alpha s^2 outside (0, 1)"))
             continue
@@ -227,6 +237,9 @@ def measure_gaussian_bandwidth(configs, keys) -> list[Measurement]:
     mu = np.asarray(nx.one_step_residual_spectra(A, a))
     out = []
     for config, mu_c, a_c in zip(configs, mu, a):
+        if not np.all(np.isfinite(mu_c)):
+            out.append(broken_spectrum())
+            continue
         q = int(config["q_powered"])
         with np.errstate(divide="ignore"):
             active = (mu_c <= 0) | (q * np.log(np.where(mu_c > 0, mu_c, 1.0)) <= np.log(0.5))
