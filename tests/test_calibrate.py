@@ -264,3 +264,22 @@ def test_calibrate_writes_the_power_curve_and_the_runs_beside_it(tmp_path, monke
 
     kept = json.loads((tmp_path / "r_runs.json").read_text())
     assert [r["seed"] for r in kept["splines.spline_rate ci"]["runs"]] == [0, 1, 2]
+
+
+def test_claims_that_share_runs_are_calibrated_in_one_unit_of_work(monkeypatch):
+    """spline_rate_bound reuses spline_rate's sweeps: one task per seed runs both, in that order, whatever the
+    order asked for; a claim of its own (and an id the registry does not know) is a unit alone."""
+    units = _calibrate.units(["splines.spline_rate_bound", "ntk.decay_law", "splines.spline_rate", "a.x"])
+    assert units == [("ntk.decay_law",), ("splines.spline_rate", "splines.spline_rate_bound"), ("a.x",)]
+    seen = {}
+
+    def fake(tasks, workers):
+        seen["tasks"] = list(tasks)
+        return iter([(c, "holds", 1.0) for unit, _, _, _ in seen["tasks"] for c in unit])
+
+    monkeypatch.setattr(_calibrate, "_process_map", fake)
+    rows = _calibrate.calibrate(["splines.spline_rate_bound", "splines.spline_rate"], "ci", 2, engine="process")
+    assert [(t[0], t[2]) for t in seen["tasks"]] == [(("splines.spline_rate", "splines.spline_rate_bound"), 0),
+                                                     (("splines.spline_rate", "splines.spline_rate_bound"), 1)]
+    assert [(r["claim"], r["seeds"], r["verdicts"]) for r in rows] == [
+        ("splines.spline_rate_bound", 2, "holds:2"), ("splines.spline_rate", 2, "holds:2")]

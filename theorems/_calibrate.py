@@ -143,9 +143,10 @@ def resolution_rows(claim_id: str, profile: str, at: str, runs: Sequence[dict], 
     return rows
 
 
-def one_run(claim_id: str, profile_name: str, seed: int, examples: int | None = None
-            ) -> tuple[str, str, float, dict]:
-    """Run one claim with one seed in this process; returns (claim id, verdict, wall seconds, the seed's record:
+def one_run(claim_ids: Sequence[str], profile_name: str, seed: int, examples: int | None = None
+            ) -> list[tuple[str, str, float, dict]]:
+    """Run the claims of one unit of work (:func:`units`) with one seed in this process, in order, so that a claim
+    reusing another's runs finds them; returns, per claim, (claim id, verdict, wall seconds, the seed's record:
     its seed, verdict and :func:`rejudging`)."""
     import os
 
@@ -155,10 +156,30 @@ def one_run(claim_id: str, profile_name: str, seed: int, examples: int | None = 
     from theorems._registry import get
     from theorems._runner import run_claim
 
-    t0 = time.perf_counter()
-    result = run_claim(get(claim_id), PROFILES[profile_name], seed=seed, examples=examples)
-    record = {"seed": seed, "verdict": str(result["verdict"]), "judged": rejudging(result)}
-    return claim_id, str(result["verdict"]), time.perf_counter() - t0, record
+    out = []
+    for claim_id in claim_ids:
+        t0 = time.perf_counter()
+        result = run_claim(get(claim_id), PROFILES[profile_name], seed=seed, examples=examples)
+        record = {"seed": seed, "verdict": str(result["verdict"]), "judged": rejudging(result)}
+        out.append((claim_id, str(result["verdict"]), time.perf_counter() - t0, record))
+    return out
+
+
+def units(claim_ids: Sequence[str]) -> list[tuple[str, ...]]:
+    """The claims split into units of work as ``verify`` splits them (:func:`theorems._parallel.groups`): a claim
+    that reuses another's runs (``spline_rate_bound`` those of ``spline_rate``) runs after it in the same process
+    and seed, at the cost of one; an id the registry does not know is a unit of its own."""
+    from theorems._parallel import groups
+    from theorems._registry import UnknownClaimError, get
+
+    known, alone = [], []
+    for claim_id in claim_ids:
+        try:
+            known.append(get(claim_id))
+        except UnknownClaimError:
+            alone.append((claim_id,))
+    known.sort(key=lambda c: c.reuses is not None)  # a claim whose runs are reused before those reusing them
+    return [tuple(c.id for c in group) for group in groups(known)] + alone
 
 
 def commit() -> str:
@@ -197,7 +218,7 @@ def _dask_map(tasks: Sequence[tuple], workers: int, scheduler: str | None) -> It
     try:
         futures = [client.submit(one_run, *task, pure=False) for task in tasks]
         for future in as_completed(futures):
-            yield future.result()
+            yield from future.result()
     finally:
         client.close()
         if cluster is not None:
@@ -212,7 +233,7 @@ def _process_map(tasks: Sequence[tuple], workers: int) -> Iterable[tuple[str, st
     with worker_pool(workers) as pool:
         futures = [pool.submit(one_run, *task) for task in tasks]
         for future in concurrent.futures.as_completed(futures):
-            yield future.result()
+            yield from future.result()
 
 
 def dask_available() -> bool:
@@ -240,17 +261,17 @@ def calibrate(claim_ids: Sequence[str], profile: str, seeds: int, *, first_seed:
     if scheduler and engine != "dask":
         raise CalibrationError("--scheduler needs the dask engine")
     at = commit()   # the code the runs import
-    tasks = [(c, profile, first_seed + s, examples) for c in claim_ids for s in range(seeds)]
+    tasks = [(unit, profile, first_seed + s, examples) for unit in units(claim_ids) for s in range(seeds)]
     runs = _dask_map(tasks, workers, scheduler) if engine == "dask" else _process_map(tasks, workers)
     verdicts: dict[str, Counter] = {c: Counter() for c in claim_ids}
     wall: dict[str, float] = dict.fromkeys(claim_ids, 0.0)
-    for done, (claim_id, verdict, seconds, *record) in enumerate(runs, 1):
+    for done, (claim_id, verdict, seconds, *record) in enumerate(runs, 1):  # one per claim and seed
         if per_seed is not None and record:
             per_seed.setdefault(claim_id, []).append(record[0])
         verdicts[claim_id][verdict] += 1
         wall[claim_id] += seconds
         if progress is not None:
-            progress(f"[{done}/{len(tasks)}] {claim_id}: {verdict} ({seconds:.1f} s)")
+            progress(f"[{done}/{len(claim_ids) * seeds}] {claim_id}: {verdict} ({seconds:.1f} s)")
     rows = []
     for claim_id in claim_ids:
         alarms = sum(n for v, n in verdicts[claim_id].items() if v != "holds")
