@@ -8,6 +8,11 @@ from __future__ import annotations
 import csv
 import importlib.util
 import math
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +21,7 @@ from theorems import _budget, _calibrate, _cli
 from theorems._claim import PROFILES
 
 CHEAP = "shrinkage.filter_exact"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- the budget -------------------------------------------------------------------------------------------
@@ -283,3 +289,44 @@ def test_claims_that_share_runs_are_calibrated_in_one_unit_of_work(monkeypatch):
                                                      (("splines.spline_rate", "splines.spline_rate_bound"), 1)]
     assert [(r["claim"], r["seeds"], r["verdicts"]) for r in rows] == [
         ("splines.spline_rate_bound", 2, "holds:2"), ("splines.spline_rate", 2, "holds:2")]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_sigterm_stops_a_calibration_and_its_workers_at_once(tmp_path):
+    """SIGTERM (or Ctrl-C) during ``calibrate`` stops the workers without waiting for the seeds not yet run, prints
+    one line, exits 143 and writes no table."""
+    out, curve = tmp_path / "c.csv", tmp_path / "r.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "theorems", "calibrate", CHEAP, "--seeds", "200", "--workers", "1",
+                             "--engine", "process", "--out", str(out), "--resolution", str(curve)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        first = proc.stderr.readline()  # the first seed's line: the worker is running seeds
+        assert first.startswith("[1/200]"), first + proc.stderr.read()
+        workers = _children(proc.pid)
+        assert workers
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "interrupted (SIGTERM)"
+    assert not out.exists() and not curve.exists()
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the calibration"
+    assert "[200/200]" not in err, "the remaining seeds were run before stopping"
+
+
+def _children(pid: int) -> list[int]:
+    """The worker processes ``pid`` spawned (Linux: read from /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            cmdline = (status.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid) and b"spawn_main" in cmdline:
+            found.append(int(status.parent.name))
+    return found

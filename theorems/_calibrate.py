@@ -228,12 +228,18 @@ def _dask_map(tasks: Sequence[tuple], workers: int, scheduler: str | None) -> It
 def _process_map(tasks: Sequence[tuple], workers: int) -> Iterable[tuple[str, str, float]]:
     import concurrent.futures
 
-    from theorems._parallel import worker_pool
+    from theorems._parallel import _sigint_ignored, _stop, worker_pool
 
-    with worker_pool(workers) as pool:
-        futures = [pool.submit(one_run, *task) for task in tasks]
+    pool = worker_pool(workers)
+    try:
+        with _sigint_ignored():  # the workers start as the work is submitted
+            futures = [pool.submit(one_run, *task) for task in tasks]
         for future in concurrent.futures.as_completed(futures):
             yield from future.result()
+    except BaseException:  # an interruption (or the consumer gone): the runs not finished are not waited for
+        _stop(pool)
+        raise
+    pool.shutdown()
 
 
 def dask_available() -> bool:
