@@ -38,8 +38,9 @@ def cli(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The fast test tier (what CI runs); the benchmark kernels run once each, untimed.  The test modules are
     spread over one pytest-xdist worker per core (at most 8; each module on one worker, so that its fixtures are
-    made once): on two cores the tier takes 0.53 times its serial time.  ``-- -n 0`` runs it in one process."""
-    session.install(".[test]")
+    made once): on two cores the tier takes 0.53 times its serial time.  ``-- -n 0`` runs it in one process.
+    Dask distributed (the ``distributed`` extra) is installed too, so that ``calibrate``'s local cluster is tested."""
+    session.install(".[test,distributed]")
     session.run("python", "-m", "pytest", "tests", "-m", "not slow", "--benchmark-disable", *XDIST, *session.posargs,
                 env=ENV)
 
