@@ -330,3 +330,68 @@ def _children(pid: int) -> list[int]:
         if fields.get("PPid", "").strip() == str(pid) and b"spawn_main" in cmdline:
             found.append(int(status.parent.name))
     return found
+
+
+def _fake_runs(monkeypatch, verdicts):
+    """calibrate's process pool replaced by runs with these verdicts, one per seed (each with a pooled record)."""
+    def fake(tasks, workers):
+        for (unit, _, seed, _), verdict in zip(tasks, verdicts):
+            for claim_id in unit:
+                yield claim_id, verdict, 2.0, _judged(seed, 0.0, replicated=True)
+
+    monkeypatch.setattr(_calibrate, "_process_map", fake)
+    monkeypatch.setattr(_calibrate, "expected_holds", lambda ids, baseline: None)
+
+
+def test_extend_adds_seeds_to_a_row_measured_with_the_same_code(tmp_path, monkeypatch, capsys):
+    """``--extend`` runs the seeds after a row's last and adds them to it (commit and first seed kept), draws the
+    power curve again over all the runs; it refuses a row of other code, a gap in the seeds, a claim with no row."""
+    import json
+
+    out, curve = tmp_path / "c.csv", tmp_path / "r.csv"
+    files = ["--engine", "process", "--out", str(out), "--resolution", str(curve)]
+    claim = "splines.spline_rate"
+    monkeypatch.setattr(_calibrate, "commit", lambda: "abc")
+    monkeypatch.setattr(_calibrate, "_trees", lambda at: ["t", "n"] if at in ("abc", "def") else ["t2", "n"])
+    _fake_runs(monkeypatch, ["holds", "falsified", "holds"])
+    assert _cli.main(["calibrate", claim, "--seeds", "3", *files]) == 0
+    monkeypatch.setattr(_calibrate, "commit", lambda: "def")  # a later commit, theorems/ and numerics/ the same
+    _fake_runs(monkeypatch, ["holds", "out_of_scope"])
+    assert _cli.main(["calibrate", claim, "--seeds", "2", "--extend", *files]) == 0
+    with out.open(newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert (row["commit"], row["seeds"], row["first_seed"], row["false_alarms"]) == ("abc", "5", "0", "2")
+    assert row["verdicts"] == "falsified:1 holds:3 out_of_scope:1" and row["wall_s"] == "10"
+    assert float(row["upper_bound"]) == pytest.approx(_calibrate.upper_bound(2, 5), abs=1e-4)
+    kept = json.loads((tmp_path / "r_runs.json").read_text())[f"{claim} ci"]
+    assert [r["seed"] for r in kept["runs"]] == [0, 1, 2, 3, 4] and kept["commit"] == "abc"
+    with curve.open(newline="") as f:
+        assert {r["seeds"] for r in csv.DictReader(f)} == {"5"}
+    capsys.readouterr()
+    refusals = [
+        (["--extend", "--first-seed", "7"], "must start where each row ends (splines.spline_rate: 5), not at 7"),
+        (["--extend", "splines.polyharmonic_rate"], "has no ci row for splines.polyharmonic_rate"),
+    ]
+    for extra, message in refusals:
+        argv = ["calibrate", claim, "--seeds", "2", *files, *extra]
+        if "splines.polyharmonic_rate" in extra:
+            argv = ["calibrate", "splines.polyharmonic_rate", "--seeds", "2", *files, "--extend"]
+        assert _cli.main(argv) == 2
+        assert message in capsys.readouterr().err
+    monkeypatch.setattr(_calibrate, "commit", lambda: "ghi")  # theorems/ changed since the row
+    assert _cli.main(["calibrate", claim, "--seeds", "2", "--extend", *files]) == 2
+    assert "measured at abc, whose theorems/ and numerics/ differ" in capsys.readouterr().err
+    monkeypatch.setattr(_calibrate, "commit", lambda: "def+dirty")
+    assert _cli.main(["calibrate", claim, "--seeds", "2", "--extend", *files]) == 2
+    assert "without uncommitted changes" in capsys.readouterr().err
+    with out.open(newline="") as f:
+        assert list(csv.DictReader(f)) == [row], "a refused extension writes nothing"
+
+
+def test_the_trees_of_a_commit_are_those_git_has():
+    import subprocess
+
+    want = subprocess.run(["git", "rev-parse", "HEAD:theorems", "HEAD:numerics"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.split()
+    assert _calibrate._trees("HEAD") == want and len(want) == 2
+    assert _calibrate._trees("no-such-commit") is None

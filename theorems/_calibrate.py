@@ -195,6 +195,73 @@ def commit() -> str:
     return head + ("+dirty" if dirty else "")
 
 
+def _trees(at: str) -> list[str] | None:
+    """The git trees of theorems/ and numerics/ at commit ``at`` (None when git cannot say)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "rev-parse", f"{at}:theorems", f"{at}:numerics"], cwd=root,
+                             capture_output=True, text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out if len(out) == 2 else None
+
+
+def extension(path: Path, claim_ids: Sequence[str], profile: str, first_seed: int | None
+              ) -> tuple[int, dict[str, dict]]:
+    """For ``calibrate --extend``: the table's rows of the claims, checked to be extendable by seeds from
+    ``first_seed`` on (default: where the rows end), and that seed.  Refused (CalibrationError) when a claim has no
+    row for the profile, when the rows do not all end at that seed, or when a row was measured with code other
+    than this checkout's (theorems/ and numerics/ differ, or either had uncommitted changes)."""
+    rows = {}
+    if path.exists():
+        with path.open(newline="") as f:
+            rows = {r["claim"]: r for r in csv.DictReader(f) if r.get("profile") == profile}
+    missing = [c for c in claim_ids if c not in rows]
+    if missing:
+        raise CalibrationError(f"--extend: {path} has no {profile} row for {', '.join(missing)}")
+    ends = {c: int(rows[c]["first_seed"]) + int(rows[c]["seeds"]) for c in claim_ids}
+    start = first_seed if first_seed is not None else min(ends.values())
+    off = {c: e for c, e in ends.items() if e != start}
+    if off:
+        raise CalibrationError("--extend: the new seeds must start where each row ends ("
+                               + ", ".join(f"{c}: {e}" for c, e in off.items()) + f"), not at {start}")
+    here = commit()
+    current = None if here.endswith("+dirty") else _trees(here)
+    if current is None:
+        raise CalibrationError("--extend needs a git checkout without uncommitted changes under theorems/ and "
+                               "numerics/ (the rows are extended only with runs of the same code)")
+    for c in claim_ids:
+        at = rows[c]["commit"]
+        if at.endswith("+dirty") or _trees(at) != current:
+            raise CalibrationError(f"--extend: {c}'s row was measured at {at[:12]}, whose theorems/ and numerics/ "
+                                   "differ from this checkout's: calibrate it again from its first seed")
+    return start, {c: rows[c] for c in claim_ids}
+
+
+def extended(old: dict, new: dict) -> dict:
+    """A row with the seeds of ``new`` (run with the same code, from where ``old`` ends) added to ``old``'s: its
+    commit and first seed stay ``old``'s."""
+    seeds = int(old["seeds"]) + int(new["seeds"])
+    alarms = int(old["false_alarms"]) + int(new["false_alarms"])
+    counts: Counter = Counter()
+    for row in (old, new):
+        for item in str(row["verdicts"]).split():
+            verdict, n = item.rsplit(":", 1)
+            counts[verdict] += int(n)
+    return {**old, "seeds": seeds, "false_alarms": alarms, "upper_bound": f"{upper_bound(alarms, seeds):.4f}",
+            "verdicts": " ".join(f"{v}:{n}" for v, n in sorted(counts.items())),
+            "wall_s": f"{float(old['wall_s']) + float(new['wall_s']):.0f}"}
+
+
+def kept_runs(path: Path, claim_id: str, profile: str) -> list[dict]:
+    """The per-seed records of a claim in a runs file (:func:`merge_runs`), or none."""
+    import json
+
+    if not path.exists():
+        return []
+    return list((json.loads(path.read_text()).get(f"{claim_id} {profile}") or {}).get("runs", []))
+
+
 def expected_holds(claim_ids: Sequence[str], baseline: Path) -> None:
     """Refuse (CalibrationError) a claim the baseline does not expect to hold: its false alarms are undefined."""
     from theorems._results import read_baseline

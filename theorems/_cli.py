@@ -138,7 +138,12 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("selection", nargs="+", metavar="CLAIM_OR_FAMILY", help="claim ids or family names")
     cal.add_argument("--seeds", type=_positive_int, default=300, help="independent seeds per claim (default: "
                      "%(default)s, which bounds a rate without false alarms below 1%% at 95%% confidence)")
-    cal.add_argument("--first-seed", type=_seed, default=0, help="the first seed (default: %(default)s)")
+    cal.add_argument("--first-seed", type=_seed, default=None,
+                     help="the first seed (default: 0, or with --extend where the table's rows end)")
+    cal.add_argument("--extend", action="store_true",
+                     help="add the seeds run now to the table's rows of the claims instead of replacing them (the "
+                          "rows must end at --first-seed and have been measured with this checkout's theorems/ and "
+                          "numerics/); the power curves are drawn again over all their runs")
     cal.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="default: %(default)s")
     cal.add_argument("--examples", type=_examples, default=None, help="Hypothesis examples per run (default: the "
                      "profile's; the table then measures the profile's own runs)")
@@ -253,24 +258,36 @@ def _calibrate(args) -> int:
     if args.resolution.is_dir():
         raise UsageError(f"--resolution {args.resolution} is a directory; give a file to write")
     _writable_folder(args.resolution.parent)
+    runs = args.resolution.with_name(args.resolution.stem + "_runs.json")
+    first_seed, old = args.first_seed or 0, {}
+    if args.extend:
+        try:
+            first_seed, old = _calibrate.extension(args.out, ids, args.profile, args.first_seed)
+        except _calibrate.CalibrationError as exc:
+            raise UsageError(str(exc)) from None
     workers = args.workers or _parallel.default_jobs()
     per_seed: dict[str, list[dict]] = {}
     try:
-        rows = _calibrate.calibrate(ids, args.profile, args.seeds, first_seed=args.first_seed, examples=args.examples,
+        rows = _calibrate.calibrate(ids, args.profile, args.seeds, first_seed=first_seed, examples=args.examples,
                                     workers=workers, scheduler=args.scheduler, engine=args.engine,
                                     progress=_calibrate.log, per_seed=per_seed)
     except _calibrate.CalibrationError as exc:
         raise UsageError(str(exc)) from None
+    if args.extend:
+        rows = [_calibrate.extended(old[row["claim"]], row) for row in rows]
+        per_seed = {c: _calibrate.kept_runs(runs, c, args.profile) + r for c, r in per_seed.items()}
     _calibrate.write(args.out, _calibrate.merge(args.out, rows))
     print(_calibrate.table(rows), end="")
-    at = rows[0]["commit"] if rows else _calibrate.commit()
+    row_of = {row["claim"]: row for row in rows}
     curves = [row for claim_id in ids for row in _calibrate.resolution_rows(
-        claim_id, args.profile, at, per_seed.get(claim_id, []), args.first_seed)]
+        claim_id, args.profile, row_of[claim_id]["commit"], per_seed.get(claim_id, []),
+        int(row_of[claim_id]["first_seed"]))]
     if curves:
         _calibrate.write(args.resolution, _calibrate.merge(args.resolution, curves), _calibrate.RESOLUTION_COLUMNS)
-        runs = args.resolution.with_name(args.resolution.stem + "_runs.json")
-        pooled = {c: r for c, r in per_seed.items() if any(x.get("judged") for x in r)}
-        _calibrate.write_runs(runs, _calibrate.merge_runs(runs, pooled, args.profile, at))
+        for claim_id in ids:
+            if any(x.get("judged") for x in per_seed.get(claim_id, [])):
+                _calibrate.write_runs(runs, _calibrate.merge_runs(runs, {claim_id: per_seed[claim_id]}, args.profile,
+                                                                  row_of[claim_id]["commit"]))
     for claim_id in ids:
         res = _calibrate.resolution_at(per_seed.get(claim_id, []))
         if res:
