@@ -366,11 +366,24 @@ def merge_runs(path: Path, claim_profile_runs: dict[str, list[dict]], profile: s
 
 
 def write_runs(path: Path, runs: dict) -> None:
+    """Write the per-seed records atomically, one seed's record a line (JSON), so that the file stays small and a
+    change of some seeds is a change of their lines."""
     import json
 
+    def compact(x) -> str:
+        return json.dumps(x, separators=(",", ":"))
+
+    lines = ["{"]
+    for i, (key, entry) in enumerate(runs.items()):
+        seeds = entry["runs"]
+        head = {k: v for k, v in entry.items() if k != "runs"}
+        lines.append(f" {json.dumps(key)}: {compact(head)[:-1]},\"runs\": [")
+        lines += [f"  {compact(r)}{',' if j < len(seeds) - 1 else ''}" for j, r in enumerate(seeds)]
+        lines.append(" ]}" + ("," if i < len(runs) - 1 else ""))
+    lines.append("}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(runs, indent=1) + "\n")
+    tmp.write_text("\n".join(lines) + "\n")
     tmp.replace(path)
 
 
