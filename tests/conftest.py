@@ -1,5 +1,6 @@
 import dataclasses
 import os
+from pathlib import Path
 
 # One BLAS thread (set before NumPy loads), as in the nox sessions and the command line: OpenBLAS's
 # threads and XLA's otherwise compete for the same cores.
@@ -31,3 +32,23 @@ def dev():
     it, and a planted wrong version of an expensive claim (a training sweep over widths) still shows a
     counterexample the shrinker has worked on, without the minute that ``nox -s verify`` allows it."""
     return dataclasses.replace(theorems.PROFILES["dev"], shrink_seconds=20.0)
+
+
+def _spawned_workers(pid: int) -> list[int]:
+    """The worker processes that process ``pid`` spawned (multiprocessing's spawn; Linux: read from /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            cmdline = (status.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid) and b"spawn_main" in cmdline:
+            found.append(int(status.parent.name))
+    return found
+
+
+@pytest.fixture(scope="session")
+def spawned_workers():
+    """pid -> the worker processes that process spawned (Linux)."""
+    return _spawned_workers

@@ -292,7 +292,7 @@ def test_claims_that_share_runs_are_calibrated_in_one_unit_of_work(monkeypatch):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_sigterm_stops_a_calibration_and_its_workers_at_once(tmp_path):
+def test_sigterm_stops_a_calibration_and_its_workers_at_once(tmp_path, spawned_workers):
     """SIGTERM (or Ctrl-C) during ``calibrate`` stops the workers without waiting for the seeds not yet run, prints
     one line, exits 143 and writes no table."""
     out, curve = tmp_path / "c.csv", tmp_path / "r.csv"
@@ -303,7 +303,7 @@ def test_sigterm_stops_a_calibration_and_its_workers_at_once(tmp_path):
     try:
         first = proc.stderr.readline()  # the first seed's line: the worker is running seeds
         assert first.startswith("[1/200]"), first + proc.stderr.read()
-        workers = _children(proc.pid)
+        workers = spawned_workers(proc.pid)
         assert workers
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=120)
@@ -317,81 +317,3 @@ def test_sigterm_stops_a_calibration_and_its_workers_at_once(tmp_path):
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the calibration"
     assert "[200/200]" not in err, "the remaining seeds were run before stopping"
 
-
-def _children(pid: int) -> list[int]:
-    """The worker processes ``pid`` spawned (Linux: read from /proc)."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
-            cmdline = (status.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if fields.get("PPid", "").strip() == str(pid) and b"spawn_main" in cmdline:
-            found.append(int(status.parent.name))
-    return found
-
-
-def _fake_runs(monkeypatch, verdicts):
-    """calibrate's process pool replaced by runs with these verdicts, one per seed (each with a pooled record)."""
-    def fake(tasks, workers):
-        for (unit, _, seed, _), verdict in zip(tasks, verdicts):
-            for claim_id in unit:
-                yield claim_id, verdict, 2.0, _judged(seed, 0.0, replicated=True)
-
-    monkeypatch.setattr(_calibrate, "_process_map", fake)
-    monkeypatch.setattr(_calibrate, "expected_holds", lambda ids, baseline: None)
-
-
-def test_extend_adds_seeds_to_a_row_measured_with_the_same_code(tmp_path, monkeypatch, capsys):
-    """``--extend`` runs the seeds after a row's last and adds them to it (commit and first seed kept), draws the
-    power curve again over all the runs; it refuses a row of other code, a gap in the seeds, a claim with no row."""
-    import json
-
-    out, curve = tmp_path / "c.csv", tmp_path / "r.csv"
-    files = ["--engine", "process", "--out", str(out), "--resolution", str(curve)]
-    claim = "splines.spline_rate"
-    monkeypatch.setattr(_calibrate, "commit", lambda: "abc")
-    monkeypatch.setattr(_calibrate, "_trees", lambda at: ["t", "n"] if at in ("abc", "def") else ["t2", "n"])
-    _fake_runs(monkeypatch, ["holds", "falsified", "holds"])
-    assert _cli.main(["calibrate", claim, "--seeds", "3", *files]) == 0
-    monkeypatch.setattr(_calibrate, "commit", lambda: "def")  # a later commit, theorems/ and numerics/ the same
-    _fake_runs(monkeypatch, ["holds", "out_of_scope"])
-    assert _cli.main(["calibrate", claim, "--seeds", "2", "--extend", *files]) == 0
-    with out.open(newline="") as f:
-        (row,) = list(csv.DictReader(f))
-    assert (row["commit"], row["seeds"], row["first_seed"], row["false_alarms"]) == ("abc", "5", "0", "2")
-    assert row["verdicts"] == "falsified:1 holds:3 out_of_scope:1" and row["wall_s"] == "10"
-    assert float(row["upper_bound"]) == pytest.approx(_calibrate.upper_bound(2, 5), abs=1e-4)
-    kept = json.loads((tmp_path / "r_runs.json").read_text())[f"{claim} ci"]
-    assert [r["seed"] for r in kept["runs"]] == [0, 1, 2, 3, 4] and kept["commit"] == "abc"
-    with curve.open(newline="") as f:
-        assert {r["seeds"] for r in csv.DictReader(f)} == {"5"}
-    capsys.readouterr()
-    refusals = [
-        (["--extend", "--first-seed", "7"], "must start where each row ends (splines.spline_rate: 5), not at 7"),
-        (["--extend", "splines.polyharmonic_rate"], "has no ci row for splines.polyharmonic_rate"),
-    ]
-    for extra, message in refusals:
-        argv = ["calibrate", claim, "--seeds", "2", *files, *extra]
-        if "splines.polyharmonic_rate" in extra:
-            argv = ["calibrate", "splines.polyharmonic_rate", "--seeds", "2", *files, "--extend"]
-        assert _cli.main(argv) == 2
-        assert message in capsys.readouterr().err
-    monkeypatch.setattr(_calibrate, "commit", lambda: "ghi")  # theorems/ changed since the row
-    assert _cli.main(["calibrate", claim, "--seeds", "2", "--extend", *files]) == 2
-    assert "measured at abc, whose theorems/ and numerics/ differ" in capsys.readouterr().err
-    monkeypatch.setattr(_calibrate, "commit", lambda: "def+dirty")
-    assert _cli.main(["calibrate", claim, "--seeds", "2", "--extend", *files]) == 2
-    assert "without uncommitted changes" in capsys.readouterr().err
-    with out.open(newline="") as f:
-        assert list(csv.DictReader(f)) == [row], "a refused extension writes nothing"
-
-
-def test_the_trees_of_a_commit_are_those_git_has():
-    import subprocess
-
-    want = subprocess.run(["git", "rev-parse", "HEAD:theorems", "HEAD:numerics"], cwd=ROOT, capture_output=True,
-                          text=True, check=True).stdout.split()
-    assert _calibrate._trees("HEAD") == want and len(want) == 2
-    assert _calibrate._trees("no-such-commit") is None

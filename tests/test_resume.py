@@ -128,29 +128,15 @@ def test_ctrl_c_stops_the_worker_processes_and_the_run_resumes(tmp_path, monkeyp
     _assert_resumed_to(out, kept, _resume(out, monkeypatch), uninterrupted)
 
 
-def _workers(pid: int) -> list[int]:
-    """The worker processes a run started (Linux: read from /proc)."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
-            cmdline = (status.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if fields.get("PPid", "").strip() == str(pid) and b"spawn_main" in cmdline:
-            found.append(int(status.parent.name))
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_a_worker_that_dies_stops_the_run_and_keeps_what_finished(tmp_path):
+def test_a_worker_that_dies_stops_the_run_and_keeps_what_finished(tmp_path, spawned_workers):
     """A worker killed from outside (the kernel's out-of-memory killer, say) ends the run with one line, exit 1,
     and the claims finished kept for --resume."""
     out = tmp_path / "run"
 
     def kill_a_worker(proc):
-        os.kill(_workers(proc.pid)[0], signal.SIGKILL)
+        os.kill(spawned_workers(proc.pid)[0], signal.SIGKILL)
 
     code, err = _interrupted(out, jobs=2, send=kill_a_worker)
     assert code == 1, err
