@@ -495,3 +495,27 @@ def test_a_nan_in_a_run_that_did_not_diverge_is_an_error(monkeypatch, claim):
     records = theorems.evaluate_batch(claim, batch, seed=0)
     assert calls and [r["status"] for r in records] == ["error"]
     assert "no divergence before it" in records[0]["reason"]
+
+
+def test_cao_block_error_grants_each_sampling_term_and_survives_labels_the_block_cannot_see():
+    """The block's decomposition is exact: n^{-1/2}||V^T r_t|| <= D_t + S_t + L_t + P_t + R_t at every step. With
+    random signs summing to 0 (seed 2, n = 64) block 1 has n^{-1/2}||V^T y|| = 0 and the bound 0 + eps: the whole
+    inside part is L_t (y unseen by V), R_t vanishes, and the error, relative to n^{-1/2}||y||, is round-off
+    (relative to n^{-1/2}||V^T y||, as before, round-off alone was unbounded: ci seed 4's false alarm)."""
+    from theorems.ntk import cao_block as cb
+    configs = [{"n": 64, "m": 64, "steps": 20, "block": 1, "target": "signs", "seed": 2},
+               {"n": 64, "m": 64, "steps": 20, "block": 2, "target": "cao135", "seed": 3}]
+    ms = cb.measure_block_bound(configs, None)
+    for config, m in zip(configs, ms):
+        s = {k: np.asarray(v) for k, v in m.series.items()}
+        total = s["deviation"] + s["leakage"] + s["unseen_inside"] + s["eigenvalue_excess"] + s["kernel_rate_part"]
+        assert np.all(s["network"] <= total + 1e-13)
+        assert np.all(s["kernel_inside"] <= s["unseen_inside"] + s["eigenvalue_excess"] + s["kernel_rate_part"]
+                      + 1e-13)
+    zero, other = ms
+    assert zero.fitted["block_norm_0"]["value"] < 1e-15 and zero.fitted["unseen_inside_max"]["value"] > 1e-3
+    np.testing.assert_allclose(zero.series["unseen_inside"], zero.series["kernel_inside"], rtol=1e-9)
+    assert max(zero.series["kernel_rate_part"]) < 1e-15
+    bound = cb.predict_block(theory.CAO_BLOCK_BOUND, configs[0])
+    assert cb.block_error(bound, zero, configs[0]) <= cb.block_tolerance(bound, zero, configs[0])
+    assert other.fitted["unseen_inside_max"]["value"] < other.fitted["block_norm_0"]["value"]
