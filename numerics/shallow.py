@@ -229,10 +229,18 @@ def _not_done(tol, max_steps):
     return cond
 
 
+def _growth(peak, rmax0):
+    """The largest max_j |r_j| a run reached (NaN steps skipped: ``fmax``), over its start: past the stability
+    limit it grows geometrically through finite values before any inf or NaN, so a run whose end is not finite
+    with a small growth broke rather than diverged (theorems._divergence)."""
+    return jnp.where(rmax0 > 0, peak / rmax0, jnp.inf)
+
+
 def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu",
           output_only: bool = False):
     """Full-batch GD on every network of ``nets`` (one per width) until max_j |r_j| <= tol for all
-    of them, or ``max_steps``.  Returns (trained nets, steps, final max |r| per net).
+    of them, or ``max_steps``.  Returns (trained nets, steps, final max |r| per net, growth per net: the largest
+    max |r| reached over the first, :func:`_growth`).
 
     The test is on the residual before each step, so the loop stops one step after every network reached the
     tolerance (the step count and the networks are those of a loop that evaluates f, tests, then steps).
@@ -245,15 +253,16 @@ def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu
     cond = _not_done(tol, max_steps)
 
     def body(state):
-        ps, fs, t, _ = state
+        ps, fs, peak, t, _ = state
         out = [_carried_step(p, f, e, X, Y, act) for p, f, e in zip(ps, fs, etas)]
         # the residuals are those before the step: the loop stops one step after reaching tol
-        return (tuple(o[0] for o in out), tuple(o[1] for o in out), t + 1,
-                jnp.stack([jnp.max(jnp.abs(o[2])) for o in out]))
+        rmax = jnp.stack([jnp.max(jnp.abs(o[2])) for o in out])
+        return tuple(o[0] for o in out), tuple(o[1] for o in out), jnp.fmax(peak, rmax), t + 1, rmax
 
     rmax0 = jnp.stack([jnp.max(jnp.abs(f - Y)) for f in fs])
-    ps, fs, t, _ = jax.lax.while_loop(cond, body, (nets, fs, jnp.asarray(0), rmax0))
-    return ps, t, jnp.stack([jnp.max(jnp.abs(f - Y)) for f in fs])
+    ps, fs, peak, t, _ = jax.lax.while_loop(cond, body, (nets, fs, rmax0, jnp.asarray(0), rmax0))
+    rmax = jnp.stack([jnp.max(jnp.abs(f - Y)) for f in fs])
+    return ps, t, rmax, _growth(jnp.fmax(peak, rmax), rmax0)
 
 
 def train_output_layer(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu"):
@@ -276,17 +285,19 @@ def train_output_layer(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act
     cond = _not_done(tol, max_steps)
 
     def body(state):
-        rs, sums, t, _ = state
+        rs, sums, peak, t, _ = state
         new = tuple(r - (e / M) * (A @ r) for r, e, A in zip(rs, etas, grams))
         # the residuals are those before the step: the loop stops one step after reaching tol
-        return new, tuple(S + r for S, r in zip(sums, rs)), t + 1, jnp.stack([jnp.max(jnp.abs(r)) for r in rs])
+        rmax = jnp.stack([jnp.max(jnp.abs(r)) for r in rs])
+        return new, tuple(S + r for S, r in zip(sums, rs)), jnp.fmax(peak, rmax), t + 1, rmax
 
     rmax0 = jnp.stack([jnp.max(jnp.abs(r)) for r in rs])
     zeros = tuple(jnp.zeros_like(r) for r in rs)
-    _, sums, t, _ = jax.lax.while_loop(cond, body, (rs, zeros, jnp.asarray(0), rmax0))
+    _, sums, peak, t, _ = jax.lax.while_loop(cond, body, (rs, zeros, rmax0, jnp.asarray(0), rmax0))
     ps = tuple({**p, "W2": p["W2"] - (e / M) * s[:, None] * jnp.einsum("cmn,m->cn", h, S)}
                for p, e, h, S in zip(nets, etas, hs, sums))
-    return ps, t, jnp.stack([jnp.max(jnp.abs(_outputs(p, h) - Y)) for p, h in zip(ps, hs)])
+    rmax = jnp.stack([jnp.max(jnp.abs(_outputs(p, h) - Y)) for p, h in zip(ps, hs)])
+    return ps, t, rmax, _growth(jnp.fmax(peak, rmax), rmax0)
 
 
 def init_many(keys, widths: Sequence[int], d: int, init: str, p1: float, p2: float):
@@ -302,14 +313,15 @@ def sgd_limit(params, X, act: str = "relu"):
 def sgd_train_until(nets: Sequence, etas: Sequence, X, Y, key, tol, max_steps, act: str = "relu",
                     check: int = 50):
     """SGD of eq. (46) (one example r(t) uniform on {1..M} per step, loss (1/2)(f(x_r) - y_r)^2) in
-    blocks of ``check`` steps, until max_j |r_j| <= tol for every net or ``max_steps``."""
+    blocks of ``check`` steps, until max_j |r_j| <= tol for every net or ``max_steps``.  Returns what
+    :func:`train` does, the growth read at the blocks' ends."""
     M = X.shape[0]
 
     def residual_max(ps):
         return jnp.stack([jnp.max(jnp.abs(forward(p, X, act) - Y)) for p in ps])
 
     def block(state):
-        ps, k, t, _ = state
+        ps, k, peak, t, _ = state
 
         def one(_, carry):
             ps, k = carry
@@ -323,13 +335,15 @@ def sgd_train_until(nets: Sequence, etas: Sequence, X, Y, key, tol, max_steps, a
             return tuple(new), k
 
         ps, k = jax.lax.fori_loop(0, check, one, (ps, k))
-        return ps, k, t + check, residual_max(ps)
+        rmax = residual_max(ps)
+        return ps, k, jnp.fmax(peak, rmax), t + check, rmax
 
     cond = _not_done(tol, max_steps)
 
     nets = tuple(nets)
-    ps, _, t, rmax = jax.lax.while_loop(cond, block, (nets, key, jnp.asarray(0), residual_max(nets)))
-    return ps, t, rmax
+    rmax0 = residual_max(nets)
+    ps, _, peak, t, rmax = jax.lax.while_loop(cond, block, (nets, key, rmax0, jnp.asarray(0), rmax0))
+    return ps, t, rmax, _growth(peak, rmax0)
 
 
 def sample_asi_numpy(seed: int, n: int, d: int, init: str, p1: float, p2: float):
@@ -382,19 +396,21 @@ def spline_distance_run(nets, X, Y, G, XE, frac, tol, max_steps, act: str = "rel
     """Networks (one per width) trained on (X, Y) at ``frac`` of each one's stability limit until
     max_j |r_j| <= tol (or max_steps), then f on the grid XE and sup_XE |f - G|.
 
-    Returns (sup errors per width, steps, final max |r_j| per width, f on XE per width).
+    Returns (sup errors per width, steps, final max |r_j| per width, f on XE per width, growth per width: the
+    largest max |r_j| over the first, as :func:`train` returns it).
     """
     # the same step for both kinds of training (Theorem 10): a fraction of the full NTK's limit,
     # which is below the output layer's own
     if sgd_seed is not None:
         etas = tuple(frac * sgd_limit(p, X, act) for p in nets)
-        ps, steps, rmax = sgd_train_until(nets, etas, X, Y, jax.random.PRNGKey(sgd_seed), tol, max_steps, act)
+        ps, steps, rmax, growth = sgd_train_until(nets, etas, X, Y, jax.random.PRNGKey(sgd_seed), tol, max_steps,
+                                                  act)
     else:
         etas = tuple(frac * stability_limit(p, X, act) for p in nets)
-        ps, steps, rmax = train(nets, etas, X, Y, tol, max_steps, act, output_only)
+        ps, steps, rmax, growth = train(nets, etas, X, Y, tol, max_steps, act, output_only)
     fs = jnp.stack([forward_pointwise(p, XE, act) for p in ps])
     errs = jnp.max(jnp.abs(fs - G[None, :]), axis=1)
-    return errs, steps, rmax, fs
+    return errs, steps, rmax, fs, growth
 
 
 @functools.lru_cache(maxsize=None)

@@ -68,7 +68,7 @@ def _same_on_one_and_four_devices(tmp_path, full):
     assert int(one["devices"]) == 1 and int(one["used"]) == 1
     assert int(four["devices"]) == 4 and int(four["used"]) == 4
     keys = sorted(k for k in one if k not in ("devices", "used"))
-    assert keys == sorted(k for k in four if k not in ("devices", "used")) and len(keys) == (11 if full else 4)
+    assert keys == sorted(k for k in four if k not in ("devices", "used")) and len(keys) == (13 if full else 5)
     for k in keys:
         assert one[k].shape == four[k].shape, k
         assert one[k].shape[0] == 5, k

@@ -370,8 +370,8 @@ def test_batched_runs_are_the_single_runs_element_by_element():
     G = rng.uniform(-1, 1, (2, 9))
     frac, tol = np.array([0.5, 0.8]), np.array([1e-3, 1e-4])
     seeds = rng.integers(0, 2**31 - 1, (2, 2, len(widths)))         # (configs, runs, widths)
-    errs, nsteps, rmax, fs = nx.spline_distance_runs(seeds, X, Y, G, XE, frac, tol, steps, widths=widths,
-                                                     init="gaussian", p1=1.0, p2=1.0)
+    errs, nsteps, rmax, fs, growth = nx.spline_distance_runs(seeds, X, Y, G, XE, frac, tol, steps, widths=widths,
+                                                             init="gaussian", p1=1.0, p2=1.0)
     eta_bar, gaps = np.array([0.3, 0.6]), np.array([[0, 5, 10], [0, 3, 7]])
     fx, fe, limits = nx.trajectory_runs(seeds, X, Y, XE, eta_bar, gaps, widths=widths, init="gaussian",
                                         p1=1.0, p2=1.0)
@@ -381,7 +381,7 @@ def test_batched_runs_are_the_single_runs_element_by_element():
                                                                          1.0)) for k, n in enumerate(widths))
             one = nx.spline_distance_run(nets, jnp.asarray(X[i]), jnp.asarray(Y[i]), jnp.asarray(G[i]),
                                          jnp.asarray(XE[i]), frac[i], tol[i], steps)
-            for got, want in zip((errs, nsteps, rmax, fs), one):
+            for got, want in zip((errs, nsteps, rmax, fs, growth), one, strict=True):
                 np.testing.assert_allclose(np.asarray(got)[i, j], np.asarray(want), rtol=1e-10, atol=1e-13)
             traj = nx.trajectory_run(nets, jnp.asarray(X[i]), jnp.asarray(Y[i]), jnp.asarray(XE[i]), eta_bar[i],
                                      jnp.asarray(gaps[i]))
@@ -391,15 +391,19 @@ def test_batched_runs_are_the_single_runs_element_by_element():
 
 def _plain_gd(nets, etas, X, Y, tol, max_steps, act, output_only):
     """The training loop as written in the paper: evaluate f, test the residual, take the step of
-    nx.gradients (itself checked against autodiff above), one Python iteration per step."""
+    nx.gradients (itself checked against autodiff above), one Python iteration per step.  Also returns each
+    network's largest max |r| over its first (the growth nx.train reports)."""
     step = jax.jit(lambda p, e: nx._step(p, e, X, Y, act, output_only))
     ps, t = list(nets), 0
-    rmax = max(float(jnp.max(jnp.abs(nx.forward(p, X, act) - Y))) for p in ps)
-    while t < max_steps and rmax > tol:
+    r = [float(jnp.max(jnp.abs(nx.forward(p, X, act) - Y))) for p in ps]
+    first, peak = list(r), list(r)
+    while t < max_steps and max(r) > tol:
         out = [step(p, e) for p, e in zip(ps, etas)]
         ps, t = [o[0] for o in out], t + 1
-        rmax = max(float(jnp.max(jnp.abs(o[1]))) for o in out)
-    return ps, t
+        r = [float(jnp.max(jnp.abs(o[1]))) for o in out]
+        peak = [max(a, b) for a, b in zip(peak, r)]
+    final = [float(jnp.max(jnp.abs(nx.forward(p, X, act) - Y))) for p in ps]
+    return ps, t, [max(a, b) / f for a, b, f in zip(peak, final, first)]
 
 
 @pytest.mark.parametrize("d, act, output_only, tol", [(1, "relu", False, 2e-2), (1, "relu", True, 5e-2),
@@ -412,9 +416,10 @@ def test_the_compiled_training_loop_is_plain_gradient_descent(d, act, output_onl
     X, Y = jnp.asarray(rng.uniform(-2, 2, (4, d))), jnp.asarray(rng.uniform(-1, 1, 4))
     nets = tuple(nx.init_asi(jax.random.PRNGKey(i), n, d, "gaussian", 1.0, 1.0) for i, n in enumerate((16, 64)))
     etas = tuple(0.5 * nx.stability_limit(p, X, act) for p in nets)
-    ps, steps, _ = jax.jit(lambda n, e: nx.train(n, e, X, Y, tol, 300, act, output_only))(nets, etas)
-    want, want_steps = _plain_gd(nets, etas, X, Y, tol, 300, act, output_only)
+    ps, steps, _, growth = jax.jit(lambda n, e: nx.train(n, e, X, Y, tol, 300, act, output_only))(nets, etas)
+    want, want_steps, want_growth = _plain_gd(nets, etas, X, Y, tol, 300, act, output_only)
     assert int(steps) == want_steps < 300
+    np.testing.assert_allclose(np.asarray(growth), want_growth, rtol=1e-12)
     for got, ref in zip(jax.tree.leaves(ps), jax.tree.leaves(want)):
         np.testing.assert_allclose(np.asarray(got), np.asarray(ref), rtol=0, atol=1e-13)
 
@@ -425,7 +430,7 @@ def test_sgd_steps_are_the_gradients_of_one_example():
     X, Y = jnp.asarray(rng.uniform(-2, 2, (4, 1))), jnp.asarray(rng.uniform(-1, 1, 4))
     nets = tuple(nx.init_asi(jax.random.PRNGKey(i), n, 1, "gaussian", 1.0, 1.0) for i, n in enumerate((16, 64)))
     etas = tuple(0.5 * nx.sgd_limit(p, X) for p in nets)
-    ps, steps, _ = nx.sgd_train_until(nets, etas, X, Y, jax.random.PRNGKey(3), 0.0, 40, check=20)
+    ps, steps, _, _ = nx.sgd_train_until(nets, etas, X, Y, jax.random.PRNGKey(3), 0.0, 40, check=20)
     want, key = list(nets), jax.random.PRNGKey(3)
     for _ in range(40):
         key, sub = jax.random.split(key)
@@ -491,3 +496,36 @@ def test_the_circle_kernel_is_its_defining_double_integral():
         for j, v in enumerate(xp):
             ref = integrate.quad(inner, 0.0, 2 * np.pi, args=(u, v), limit=400, epsabs=1e-12, epsrel=1e-11)[0]
             assert K[i, j] == pytest.approx(ref / (2 * np.pi), abs=1e-9), (i, j)
+
+
+@pytest.mark.parametrize("growth, status", [(1.0, "error"), (1e6, "out_of_scope")])
+def test_a_sweep_run_ending_in_nan_is_an_error_unless_it_diverged(monkeypatch, growth, status):
+    """A spline-rate run whose residual ends in NaN was read as "did not reach the tolerance" (at the largest
+    widths: out of scope). With the residual's growth carried through training (nx.train), a NaN with the residual
+    never past 1000 times its start is a broken run, and the configuration's status is an error; a run that grew
+    past that first diverged (still out of scope). The sweep's output is synthetic: an exact n^{-1/2} law."""
+    from theorems import _planted
+
+    config = {"init": "binary", "p1": 1.0, "p2": 2.0, "M": 3, "scale": "dev", "data_seed": 0, "trend": 0.0,
+              "init_seed": 0, "frac": 0.6, "offset": 1.651}
+    calls = []
+
+    def synthetic(seeds, X, Y, G, XE, frac, tol, max_steps, *, widths, **kw):
+        calls.append(1)
+        C, S, W = np.asarray(seeds).shape
+        errs = np.broadcast_to(np.asarray(widths, float) ** -0.5, (C, S, W)).copy()
+        rmax = np.full((C, S, W), 1e-12)
+        grown = np.ones((C, S, W))
+        errs[0, 0, -1] = rmax[0, 0, -1] = np.nan
+        grown[0, 0, -1] = growth
+        return errs, np.full((C, S, W), 10), rmax, np.zeros((C, S, W, XE.shape[1])), grown
+
+    _planted.clear_caches()
+    monkeypatch.setattr(nx, "spline_distance_runs", synthetic)
+    try:
+        (rec,) = theorems.evaluate_batch(claims.spline_rate, [config], seed=0)
+    finally:
+        _planted.clear_caches()
+    assert calls and rec["status"] == status, rec
+    if status == "error":
+        assert "ended in NaN or inf" in rec["reason"] and "32768" in rec["reason"]

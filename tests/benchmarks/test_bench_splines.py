@@ -105,7 +105,7 @@ pytestmark = pytest.mark.slow
 def test_vmapped_training(benchmark, M):
     problem = _problem(M)
     _run_batched(*problem)  # compile outside the timing
-    ps, steps, rmax = benchmark.pedantic(_run_batched, args=problem, rounds=3, iterations=1)
+    ps, steps, rmax, _ = benchmark.pedantic(_run_batched, args=problem, rounds=3, iterations=1)
     assert int(np.max(steps)) == STEPS and np.all(np.isfinite(rmax))
     _record_rate(benchmark, M)
     # the batched loop and the plain one train the same networks
@@ -118,7 +118,7 @@ def test_vmapped_training(benchmark, M):
 def test_mapped_training(benchmark, M):
     problem = _problem(M)
     _run_mapped(*problem)
-    ps, steps, rmax = benchmark.pedantic(_run_mapped, args=problem, rounds=3, iterations=1)
+    ps, steps, rmax, _ = benchmark.pedantic(_run_mapped, args=problem, rounds=3, iterations=1)
     assert int(np.max(steps)) == STEPS and np.all(np.isfinite(rmax))
     _record_rate(benchmark, M)
     np.testing.assert_allclose(np.asarray(rmax), np.asarray(_run_batched(*problem)[2]), rtol=1e-9, atol=1e-12)

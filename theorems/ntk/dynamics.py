@@ -25,6 +25,7 @@ from numerics import ntk as nx
 from numerics import sphere
 from theorems import _budget
 from theorems._cache import cached
+from theorems._divergence import DIVERGENCE_GROWTH, diverged  # noqa: F401  (the family reads them here)
 from theorems._claim import Config, Measurement
 from theorems._stats import slope_interval
 from theorems.ntk.configurations import BATCH, IDENTITY_BATCH, parse_amplitudes, parse_degrees
@@ -35,33 +36,6 @@ PROJECTION_POINTS = 4096
 
 RECORDED = 41
 """Number of GD steps (evenly spaced, first and last included) at which the projections are recorded."""
-
-DIVERGENCE_GROWTH = 1e3
-"""A GD run diverged when its residual norm grew past this many times its start (the step is past the stability
-limit of the network's own kernel at this width): the configuration is then out of the theorem's scope."""
-
-
-def diverged(norms, *along) -> bool | FloatingPointError:
-    """Whether a GD run diverged, from its residual norms at the recorded steps (the first at t = 0): True when
-    they grew past ``DIVERGENCE_GROWTH`` times the first, False when the run is finite throughout.
-
-    Past the stability limit the residual grows geometrically, so a run that ends in inf or NaN passes that growth
-    on the way, at finite values.  A NaN or inf in the norms, or in the arrays ``along`` measured on the run, with
-    no such growth before it is a broken experiment, not divergence: the function then returns the
-    FloatingPointError that says so, which the measurement returns in place of the configuration's measurement
-    (its status is an error, where "out of scope" would hide the fault)."""
-    norms = np.asarray(norms, dtype=np.float64)
-    finite = np.isfinite(norms)
-    before = norms if finite.all() else norms[: int(np.argmin(finite))]
-    if before.size and before.max() > DIVERGENCE_GROWTH * before[0]:
-        return True
-    if finite.all() and all(np.all(np.isfinite(np.asarray(a))) for a in along):
-        return False
-    growth = f"{before.max() / before[0]:.3g} times its start" if before.size else "not finite from the start"
-    return FloatingPointError(f"the experiment produced NaN or inf with no divergence before it (the residual norm "
-                              f"reached {growth}, not {DIVERGENCE_GROWTH:g}): a broken run, not one past the "
-                              "stability limit")
-
 
 Z_MC = _budget.worst_z(("ntk.learning_rates", "ntk.nonuniform_data"))
 """Standard errors of each Monte Carlo estimate in the damped-deviations bound (5.94): the training claims'

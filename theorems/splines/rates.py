@@ -17,6 +17,7 @@ import numpy as np
 
 from theorems._cache import digest, store
 from theorems._claim import Config, Measurement
+from theorems._divergence import DIVERGENCE_GROWTH, broken_runs
 from theorems._stats import line
 from theorems.splines.constants import (CI_LEVEL, MAX_STEPS, OUTPUT_ONLY_SEEDS, OUTPUT_ONLY_STEPS, OUTPUT_ONLY_TOL,
                                         RESIDUAL_TOL, SEEDS, SEEDS_2D, SGD_SEEDS, SGD_STEPS, WIDTHS, WIDTHS_2D,
@@ -72,7 +73,8 @@ def train_sweep(configs, keys, problems, *, output_only: bool = False, widths=WI
                 residual_tol: float = RESIDUAL_TOL, max_steps=MAX_STEPS, sgd: bool = False):
     """``seeds[scale]`` runs at each width of ``widths[scale]`` for each configuration, trained to max_j |r_j| <=
     residual_tol max(1, max_j |y_j|); returns (sup errors, steps, final residuals, f on the grids, tolerances,
-    converged mask)."""
+    converged mask, broken mask: runs whose residual or sup error is not finite with no divergence before it,
+    theorems._divergence.broken_runs)."""
     import jax.numpy as jnp
 
     from numerics import shallow as nx
@@ -94,9 +96,21 @@ def train_sweep(configs, keys, problems, *, output_only: bool = False, widths=WI
         sweeps[run_key] = tuple(map(np.asarray, out))
         while len(sweeps) > 32:
             sweeps.pop(next(iter(sweeps)))
-    errs, steps, rmax, fs = sweeps[run_key]
+    errs, steps, rmax, fs, growth = sweeps[run_key]
     converged = (rmax <= tol[:, None, None]) & np.isfinite(errs)
-    return errs, steps, rmax, fs, tol, converged
+    return errs, steps, rmax, fs, tol, converged, broken_runs(growth, rmax, errs)
+
+
+def broken_sweep(widths, broken) -> FloatingPointError | None:
+    """The error a configuration's measurement is replaced by when some of its runs (``broken``: runs x widths)
+    ended in NaN or inf without diverging: a broken experiment, where "training did not reach the tolerance" (out
+    of scope, or a run left out of the fit) would hide the fault."""
+    if not np.any(broken):
+        return None
+    bad = sorted({int(widths[j]) for j in np.nonzero(broken)[1]})
+    return FloatingPointError(f"{int(np.sum(broken))} of {broken.size} runs (widths {bad}) ended in NaN or inf "
+                              f"with their residual never past {DIVERGENCE_GROWTH:g} times its start: a broken "
+                              "run, not one past the stability limit")
 
 
 def sweep_scope(widths, converged, rmax, errs, tol, lebesgue, scale, max_steps=MAX_STEPS,
@@ -150,13 +164,17 @@ class RateExperiment:
 
     def __call__(self, configs, keys) -> list[Measurement]:
         problems = [self.problem(c) for c in configs]
-        errs, steps, rmax, fs, tol, converged = train_sweep(
+        errs, steps, rmax, fs, tol, converged, broken = train_sweep(
             configs, keys, problems, output_only=self.output_only, widths=self.widths, seeds=self.seeds,
             max_steps=self.max_steps, sgd=self.sgd)
         scale = configs[0]["scale"]
         widths = self.widths[scale]
         out = []
         for i, (c, p) in enumerate(zip(configs, problems)):
+            error = broken_sweep(widths, broken[i])
+            if error is not None:
+                out.append(error)
+                continue
             # runs that do not reach the tolerance are left out of the fit (see sweep_scope)
             fit = fit_power_law(widths, errs[i], level=replicated_ci_level(scale), mask=converged[i])
             idx = p["plot_idx"]
@@ -199,13 +217,17 @@ def measure_output_only(configs, keys) -> list[Measurement]:
 
     problems = [problem_1d(c) for c in configs]
     kw = dict(seeds=OUTPUT_ONLY_SEEDS, residual_tol=OUTPUT_ONLY_TOL, max_steps=OUTPUT_ONLY_STEPS)
-    _, sa, ra, fa, tol, ca = train_sweep(configs, keys, problems, output_only=False, **kw)
-    _, so, ro, fo, _, co = train_sweep(configs, keys, problems, output_only=True, **kw)
+    _, sa, ra, fa, tol, ca, ba = train_sweep(configs, keys, problems, output_only=False, **kw)
+    _, so, ro, fo, _, co, bo = train_sweep(configs, keys, problems, output_only=True, **kw)
     scale = configs[0]["scale"]
     widths = WIDTHS[scale]
     D = np.max(np.abs(fa - fo), axis=-1)
     out = []
     for i, (c, p) in enumerate(zip(configs, problems)):
+        error = broken_sweep(widths, ba[i] | bo[i])
+        if error is not None:
+            out.append(error)
+            continue
         both = ca[i] & co[i]
         fit = fit_power_law(widths, D[i], level=ci_level(scale), mask=both)
         scope = sweep_scope(widths, both, ra[i] + ro[i], D[i], float(tol[i]), p["lebesgue"], scale,
