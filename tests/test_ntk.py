@@ -473,6 +473,16 @@ def test_divergence_is_growth_and_a_nan_without_it_is_a_broken_run():
                          (np.concatenate([[np.nan], steady]), ()), (steady, (np.array([np.inf]),))]:
         broken = diverged(norms, *along)
         assert isinstance(broken, FloatingPointError) and "NaN or inf" in str(broken)
+    # what a measurement puts in a record's place: nothing, the out-of-scope record, or the error
+    from theorems._divergence import broken_runs, stopped
+    assert stopped(steady, value=np.nan, scope="diverged") is None
+    assert stopped(growing, value=np.nan, scope="diverged").scope == "diverged"
+    assert isinstance(stopped(np.concatenate([steady, [np.nan]]), value=np.nan, scope="diverged"), FloatingPointError)
+    # a sweep's runs, elementwise (growth: largest residual over the first, as numerics.shallow.train reports it)
+    growth = np.array([1.0, 1.0, 10 * DIVERGENCE_GROWTH, np.inf, np.nan, 1.0])
+    final = np.array([1e-9, np.nan, np.nan, np.nan, np.nan, 1e-9])
+    other = np.array([0.1, 0.1, 0.1, 0.1, 0.1, np.inf])
+    assert broken_runs(growth, final, other).tolist() == [False, True, False, False, True, True]
 
 
 @pytest.mark.parametrize("claim", [claims.learning_rates, claims.nonuniform_data])

@@ -44,3 +44,15 @@ def broken_runs(growth, *finals) -> np.ndarray:
     for a in finals:
         finite &= np.isfinite(np.asarray(a, dtype=np.float64))
     return ~finite & ~(growth > DIVERGENCE_GROWTH)
+
+
+def stopped(norms, *along, value, scope: str):
+    """What a measurement returns in place of a run's record when the run did not end well, else None: the
+    FloatingPointError of :func:`diverged` for a broken run, or an out-of-scope Measurement (``value`` NaN of the
+    record's shape, ``scope`` the reason) for one that diverged."""
+    from theorems._claim import Measurement
+
+    broken = diverged(norms, *along)
+    if isinstance(broken, FloatingPointError):
+        return broken
+    return Measurement(value=value, scope=scope) if broken else None

@@ -30,9 +30,9 @@ from numerics import ntk as nx
 from numerics import sphere
 from theorems._cache import cached
 from theorems._claim import Config, Measurement
+from theorems._divergence import stopped
 from theorems.ntk import theory
 from theorems.ntk.cao_training import BATCH, CAO_DEGREES, init_key
-from theorems.ntk.dynamics import diverged
 
 
 BLOCK_DEGREES = (0, 1, 2)
@@ -140,12 +140,9 @@ def measure_block_bound(configs, keys) -> list[Measurement]:
         X, y, V, lam, U = data[i]
         n = X.shape[0]
         r = block_rank(int(config["block"]))
-        broken = diverged(rn[i], p[i])
-        if isinstance(broken, FloatingPointError):
-            out.append(broken)
-            continue
-        if broken:
-            out.append(Measurement(value=np.full(steps + 1, np.nan), scope="gradient descent diverged"))
+        stop = stopped(rn[i], p[i], value=np.full(steps + 1, np.nan), scope="gradient descent diverged")
+        if stop is not None:
+            out.append(stop)
             continue
         proj = p[i][:, :r]                                        # V^T (y - f_t(X)), (T+1, r)
         net = np.linalg.norm(proj, axis=1) / math.sqrt(n)

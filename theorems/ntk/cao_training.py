@@ -32,9 +32,9 @@ from numerics import sphere
 from theorems import _budget
 from theorems._cache import cached
 from theorems._claim import Config, Measurement
+from theorems._divergence import stopped
 from theorems._stats import slope_interval
 from theorems.ntk import theory
-from theorems.ntk.dynamics import diverged
 
 CAO_DEGREES = (1, 2, 4)
 """The degrees of Cao et al.'s target."""
@@ -243,12 +243,9 @@ def measure_cao_experiment(configs, keys) -> list[Measurement]:
     out = []
     for i, config in enumerate(configs):
         curves = p[i]
-        broken = diverged(rn[i], curves)
-        if isinstance(broken, FloatingPointError):
-            out.append(broken)
-            continue
-        if broken:
-            out.append(Measurement(value=np.full(3, np.nan), scope="gradient descent diverged at this width"))
+        stop = stopped(rn[i], curves, value=np.full(3, np.nan), scope="gradient descent diverged at this width")
+        if stop is not None:
+            out.append(stop)
             continue
         _, _, _, H, lam = data[i]
         V = Vs[i]

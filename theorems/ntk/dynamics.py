@@ -25,7 +25,7 @@ from numerics import ntk as nx
 from numerics import sphere
 from theorems import _budget
 from theorems._cache import cached
-from theorems._divergence import DIVERGENCE_GROWTH, diverged  # noqa: F401  (the family reads them here)
+from theorems._divergence import DIVERGENCE_GROWTH, diverged, stopped  # noqa: F401  (the family reads them here)
 from theorems._claim import Config, Measurement
 from theorems._stats import slope_interval
 from theorems.ntk.configurations import BATCH, IDENTITY_BATCH, parse_amplitudes, parse_degrees
@@ -124,13 +124,10 @@ def measure_learning_rates(configs, keys) -> list[Measurement]:
     idx = recorded_steps(c0)
     out = []
     for i, config in enumerate(configs):
-        broken = diverged(rnorm[i], c[i])
-        if isinstance(broken, FloatingPointError):
-            out.append(broken)
-            continue
-        if broken:
-            out.append(Measurement(value=np.full((len(idx), 3), np.nan),
-                                   scope="gradient descent diverged at this width (empirical lambda_max past 2/eta)"))
+        stop = stopped(rnorm[i], c[i], value=np.full((len(idx), 3), np.nan),
+                       scope="gradient descent diverged at this width (empirical lambda_max past 2/eta)")
+        if stop is not None:
+            out.append(stop)
             continue
         value, bound, fitted, curves = [], [], {}, {}
         for j, kk in enumerate(parse_degrees(config)):
