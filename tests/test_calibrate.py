@@ -317,3 +317,37 @@ def test_sigterm_stops_a_calibration_and_its_workers_at_once(tmp_path, spawned_w
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived the calibration"
     assert "[200/200]" not in err, "the remaining seeds were run before stopping"
 
+
+
+# --- the committed table ----------------------------------------------------------------------------------
+
+def _committed_rows() -> list[dict[str, str]]:
+    with open(ROOT / "reports" / "calibration.csv", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_claim_the_baseline_expects_to_hold_has_a_calibration_row():
+    """The table covers every claim a false alarm is defined for (expected 'holds' in reports/baseline.txt), and
+    each row's bound is the Clopper-Pearson bound of its own counts."""
+    from theorems._results import read_baseline
+
+    expected = read_baseline(ROOT / "reports" / "baseline.txt")["expected"]
+    rows = {r["claim"]: r for r in _committed_rows() if r["profile"] == "ci"}
+    missing = sorted(c for c, v in expected.items() if v == "holds" and c not in rows)
+    assert not missing, f"expected to hold but never calibrated: {missing}"
+    for claim, row in rows.items():
+        assert expected.get(claim) == "holds", f"{claim} is calibrated but not expected to hold"
+        seeds, alarms = int(row["seeds"]), int(row["false_alarms"])
+        assert float(row["upper_bound"]) == pytest.approx(_calibrate.upper_bound(alarms, seeds), abs=5e-5)
+
+
+def test_the_readme_shows_the_committed_calibration_table():
+    """Each row of reports/calibration.csv appears in the README's table as it stands (claim, commit, seeds,
+    false alarms), so that the figures a reader sees are the measured ones."""
+    readme = (ROOT / "README.md").read_text()
+    for row in _committed_rows():
+        line = (f"| `{row['claim']}` | {row['profile']} | {row['commit'][:7]} | {row['seeds']} (from "
+                f"{row['first_seed']}) | ")
+        alarms = row["false_alarms"]
+        assert line + alarms + " |" in readme or line + f"**{alarms}** |" in readme, \
+            f"README lacks the calibration row: {line}{alarms} |"

@@ -131,8 +131,9 @@ PLANTED_IN_TRAINING = (
               LR_BATCH, Patch("numerics.ntk", "ntk", scaled_output(1.02)), expected=_planted.SURVIVES,
               reason="the JAX kernel enters only the deviation term of the damped-deviations bound (T r_t by its "
                      "quadrature); the predicted rates (1 - eta mu_k)^t take mu_k from the exact spectrum, so a "
-                     "wrong kernel widens the allowance instead of failing; no claim checks numerics.ntk.ntk "
-                     "against an independent oracle", cheap=False),
+                     "wrong kernel widens the allowance instead of failing; no claim checks numerics.ntk.ntk, two "
+                     "tests do (tests/test_independence.py: against the SymPy closed form and against the "
+                     "network's autodiff tangent kernel at large width, both catch this 1.02)", cheap=False),
     _numerics("damped_deviations_identity", "empirical_kernel_2_percent",
               "the empirical NTK Gram matrices H_t 2 % too large", IDENTITY_BATCH,
               Patch("numerics.ntk", "empirical_ntk_gram", scaled_output(1.02)), expected=_planted.SURVIVES,
