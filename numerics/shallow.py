@@ -11,7 +11,9 @@ W1_i ~ W, b1_i ~ B (the hidden-unit law), W2_i = n^{-1/2} W^(2), b2 = n^{-1/2} B
 Loss L = (1/M) sum_j (1/2) (f(x_j) - y_j)^2; full-batch gradient descent
 theta <- theta - eta grad L on every parameter (or, for output-layer-only training, on W2).
 The gradients are written out by hand (no autodiff), so a step costs a few passes over the
-(units x data) array; several widths train in the same loop, and a batch of runs is vmapped.
+(units x data) array; several widths train in the same loop, and a batch of runs is mapped one run at a time.
+On the CPU, full-batch training runs a compiled kernel (:mod:`numerics._native`: the same steps in one pass over
+the units) where the machine can build it.
 
 Everything here is a pure function of arrays; jit and vmap are applied at the entry points.
 """
@@ -24,6 +26,8 @@ from collections.abc import Sequence
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from numerics import _native
 
 SIGNS = np.sqrt(0.5) * np.array([1.0, -1.0])
 """s_c of the anti-symmetric initialisation."""
@@ -244,10 +248,23 @@ def train(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu
 
     The test is on the residual before each step, so the loop stops one step after every network reached the
     tolerance (the step count and the networks are those of a loop that evaluates f, tests, then steps).
-    Output-layer-only training takes its steps in the data space (:func:`train_output_layer`)."""
+    Output-layer-only training takes its steps in the data space (:func:`train_output_layer`).  On the CPU the
+    loop is the compiled kernel of :mod:`numerics._native` (one pass over the units a step) where it can be
+    built, else :func:`train_jax`; both take the same steps."""
     nets = tuple(nets)
     if output_only:
         return train_output_layer(nets, etas, X, Y, tol, max_steps, act)
+    if _native.usable(X.shape[1]):
+        ps, t, fs, peak, rmax0 = _native.train(nets, etas, X, Y, tol, max_steps, act)
+        rmax = jnp.max(jnp.abs(fs - Y[None, :]), axis=1)
+        return ps, t, rmax, _growth(jnp.fmax(peak, rmax), rmax0)
+    return train_jax(nets, etas, X, Y, tol, max_steps, act)
+
+
+def train_jax(nets: Sequence, etas: Sequence, X, Y, tol, max_steps, act: str = "relu"):
+    """:func:`train` (full batch, every parameter) as an XLA loop: a step is one elementwise pass that writes the
+    new parameters and one that evaluates the new network (:func:`_carried_step`)."""
+    nets = tuple(nets)
     fs = tuple(_outputs(p, _features(p, X, act)) for p in nets)
 
     cond = _not_done(tol, max_steps)
@@ -467,13 +484,18 @@ def trajectory_run(nets, X, Y, XE, eta_bar, gaps, act: str = "relu"):
     nets = tuple(nets)
     etas = tuple(eta_bar / p["W2"].shape[-1] for p in nets)
     limits = jnp.stack([stability_limit(p, X, act) for p in nets])
+    native = _native.usable(X.shape[1])
 
     def steps(_, state):
         out = [_carried_step(p, f, e, X, Y, act) for p, f, e in zip(*state, etas)]
         return tuple(o[0] for o in out), tuple(o[1] for o in out)
 
     def segment(state, gap):
-        ps, fs = jax.lax.fori_loop(0, gap, steps, state)
+        if native:  # the compiled kernel, never stopping on the residual: ``gap`` steps (fewer only on a NaN)
+            ps, _, f, _, _ = _native.train(state[0], etas, X, Y, -jnp.inf, gap, act)
+            ps, fs = ps, tuple(f)
+        else:
+            ps, fs = jax.lax.fori_loop(0, gap, steps, state)
         fe = jnp.stack([forward(p, XE, act) for p in ps])
         return (ps, fs), (jnp.stack(fs), fe)
 

@@ -2,6 +2,7 @@
 fits, and single records of the claims on fixed configurations.  Every claim on the dev profile and every planted
 wrong version (theorems/splines/planted.py) run in tests/test_claims.py."""
 
+import os
 import re
 
 import numerics  # noqa: F401  (float64 on)
@@ -406,22 +407,97 @@ def _plain_gd(nets, etas, X, Y, tol, max_steps, act, output_only):
     return ps, t, [max(a, b) / f for a, b, f in zip(peak, final, first)]
 
 
-@pytest.mark.parametrize("d, act, output_only, tol", [(1, "relu", False, 2e-2), (1, "relu", True, 5e-2),
-                                                      (2, "relu", False, 2e-2), (1, "relu2", False, 0.1)])
-def test_the_compiled_training_loop_is_plain_gradient_descent(d, act, output_only, tol):
-    """nx.train carries f from step to step and writes each step as fused passes; it must take the same steps
-    and stop at the same step as the plain loop (here some runs stop on the tolerance, so the stopping rule
-    is compared too)."""
+TRAINING_LOOPS = {"train": nx.train, "train_jax": lambda *a: nx.train_jax(*a[:-1])}
+
+
+@pytest.mark.parametrize("loop, d, act, output_only, tol",
+                         [(loop, *case) for loop in sorted(TRAINING_LOOPS)
+                          for case in [(1, "relu", False, 2e-2), (2, "relu", False, 2e-2), (1, "relu2", False, 0.1),
+                                       (2, "relu2", False, 0.1)]] + [("train", 1, "relu", True, 5e-2)])
+def test_the_compiled_training_loop_is_plain_gradient_descent(loop, d, act, output_only, tol):
+    """nx.train (on the CPU the compiled kernel of numerics._native: one pass over the units a step, phi(z)
+    summed through phi's homogeneity) and its XLA loop nx.train_jax (f carried from step to step, each step as
+    fused passes) must take the same steps and stop at the same step as the plain loop (here some runs stop on
+    the tolerance, so the stopping rule is compared too).  Widths 13 and 64: the kernel pads a width to whole
+    vectors of units."""
     rng = np.random.default_rng(d)
     X, Y = jnp.asarray(rng.uniform(-2, 2, (4, d))), jnp.asarray(rng.uniform(-1, 1, 4))
-    nets = tuple(nx.init_asi(jax.random.PRNGKey(i), n, d, "gaussian", 1.0, 1.0) for i, n in enumerate((16, 64)))
+    nets = tuple(nx.init_asi(jax.random.PRNGKey(i), n, d, "gaussian", 1.0, 1.0) for i, n in enumerate((13, 64)))
     etas = tuple(0.5 * nx.stability_limit(p, X, act) for p in nets)
-    ps, steps, _, growth = jax.jit(lambda n, e: nx.train(n, e, X, Y, tol, 300, act, output_only))(nets, etas)
+    train = TRAINING_LOOPS[loop]
+    ps, steps, _, growth = jax.jit(lambda n, e: train(n, e, X, Y, tol, 300, act, output_only))(nets, etas)
     want, want_steps, want_growth = _plain_gd(nets, etas, X, Y, tol, 300, act, output_only)
     assert int(steps) == want_steps < 300
     np.testing.assert_allclose(np.asarray(growth), want_growth, rtol=1e-12)
     for got, ref in zip(jax.tree.leaves(ps), jax.tree.leaves(want)):
         np.testing.assert_allclose(np.asarray(got), np.asarray(ref), rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("d", [1, 2])
+def test_trajectory_runs_record_plain_gradient_descent(d):
+    """nx.trajectory_run (on the CPU the compiled kernel, a segment of gaps[l] steps at a time) records f of the
+    plain GD loop after cumsum(gaps) steps, on the data and on the grid (a gap of 0 repeats the record)."""
+    rng = np.random.default_rng(10 + d)
+    X, Y = jnp.asarray(rng.uniform(-2, 2, (5, d))), jnp.asarray(rng.uniform(-1, 1, 5))
+    XE = jnp.asarray(rng.uniform(-2, 2, (7, d)))
+    nets = tuple(nx.init_asi(jax.random.PRNGKey(i), n, d, "gaussian", 1.0, 1.0) for i, n in enumerate((13, 64)))
+    gaps, eta_bar = jnp.asarray([0, 4, 11, 0, 30]), 0.4
+    fx, fe, _ = jax.jit(lambda n: nx.trajectory_run(n, X, Y, XE, eta_bar, gaps))(nets)
+    for k, p in enumerate(nets):
+        step = jax.jit(lambda q: nx._step(q, eta_bar / p["W2"].shape[-1], X, Y, "relu", False)[0])
+        for ell, gap in enumerate(np.asarray(gaps)):
+            for _ in range(int(gap)):
+                p = step(p)
+            np.testing.assert_allclose(np.asarray(fx[k, ell]), np.asarray(nx.forward(p, X)), rtol=0, atol=1e-13)
+            np.testing.assert_allclose(np.asarray(fe[k, ell]), np.asarray(nx.forward(p, XE)), rtol=0, atol=1e-13)
+
+
+def test_full_batch_training_runs_the_compiled_kernel_where_a_compiler_is():
+    """On the CPU with a C++ compiler (CI has one), nx.train runs the compiled kernel, not its XLA fallback."""
+    import shutil
+
+    from numerics import _native
+
+    if shutil.which(os.environ.get("CXX", "c++")) is None:
+        assert _native.status().startswith("xla (RuntimeError: no C++ compiler")
+    else:
+        assert _native.status() == "compiled" and _native.usable(1) and _native.usable(2) and not _native.usable(3)
+
+
+FALLBACK = """
+import json, sys
+import numerics
+import jax, jax.numpy as jnp
+from numerics import _native, shallow as nx
+X, Y = jnp.asarray([[-1.0], [0.5], [1.5]]), jnp.asarray([0.3, -0.2, 0.1])
+nets = (nx.init_asi(jax.random.PRNGKey(0), 16, 1, "gaussian", 1.0, 1.0),)
+etas = (0.5 * nx.stability_limit(nets[0], X),)
+_, steps, rmax, _ = nx.train(nets, etas, X, Y, 1e-3, 500)
+print(json.dumps({"status": _native.status(), "steps": int(steps), "rmax": float(rmax[0])}))
+"""
+
+
+@pytest.mark.parametrize("env, reason", [({"GD_THEORY_CHECKS_NATIVE": "off"}, "xla (turned off by"),
+                                         ({"CXX": "false"}, "xla (RuntimeError: ")])
+def test_without_the_compiled_kernel_training_runs_its_xla_loop(tmp_path, env, reason):
+    """Turned off, or with a compiler that fails (and no library built for it), nx.train falls back to the XLA
+    loop with the same result, and status says why."""
+    import json
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", FALLBACK], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path), "GD_THEORY_CHECKS_JAX_CACHE": "off",
+                              **env})
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["status"].startswith(reason), got
+    X, Y = jnp.asarray([[-1.0], [0.5], [1.5]]), jnp.asarray([0.3, -0.2, 0.1])
+    nets = (nx.init_asi(jax.random.PRNGKey(0), 16, 1, "gaussian", 1.0, 1.0),)
+    etas = (0.5 * nx.stability_limit(nets[0], X),)
+    _, steps, rmax, _ = nx.train(nets, etas, X, Y, 1e-3, 500)
+    assert got["steps"] == int(steps) < 500
+    assert got["rmax"] == pytest.approx(float(rmax[0]), rel=1e-9)
 
 
 def test_sgd_steps_are_the_gradients_of_one_example():

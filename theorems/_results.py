@@ -53,10 +53,12 @@ def git_commit() -> str | None:
 def environment(profile: str, seed: int, started: float, wall: float) -> dict[str, Any]:
     """The run's environment.  ``float64`` is read after importing :mod:`numerics`, which turns it on for every
     experiment: with worker processes (``--jobs``) this process may never have imported it.  ``device_kind`` is
-    the accelerator's model as JAX names it (``cpu`` on the CPU backend, e.g. ``NVIDIA H200`` on a GPU)."""
+    the accelerator's model as JAX names it (``cpu`` on the CPU backend, e.g. ``NVIDIA H200`` on a GPU);
+    ``training_kernel`` says whether full-batch training ran the compiled kernel (``numerics._native.status``)."""
     import jax
 
     import numerics  # noqa: F401  (float64 on, as in every process that runs an experiment)
+    from numerics import _native
 
     devices = jax.devices()
     return {
@@ -66,6 +68,7 @@ def environment(profile: str, seed: int, started: float, wall: float) -> dict[st
         "device_kind": devices[0].device_kind,
         "float64": bool(jax.config.read("jax_enable_x64")),
         "xla_flags": os.environ.get("XLA_FLAGS", ""),
+        "training_kernel": _native.status(),
         "git_commit": git_commit(),
         "profile": profile,
         "seed": seed,
