@@ -1,6 +1,7 @@
 // Full-batch gradient descent on the anti-symmetrically initialised shallow network of Jin & Montufar (2023),
 // eq. (1)-(3), as an XLA FFI custom call on the CPU: the loop of numerics.shallow.train_jax, one pass over the
-// units per step.
+// units per step (AsiTrain); and a block of SGD steps on given examples, eq. (46) (AsiSgd, the inner loop of
+// numerics.shallow.sgd_train_until).
 //
 // Network: f(x) = sum_c s_c ( sum_i W2_ci phi(<W1_ci, x> + b1_ci) + b2_c ), s = (sqrt2/2, -sqrt2/2); loss
 // L = (1/M) sum_j (1/2) (f(x_j) - y_j)^2; theta <- theta - eta grad L on every parameter.  With g = (f(X) - Y) / M:
@@ -190,6 +191,54 @@ struct Net {
     }
     return t;
   }
+
+  // one SGD step on the example x (loss (1/2)(f(x) - y)^2, residual r = f(x) - y) of the units [lo, hi) of one
+  // copy, eta_s = eta s_c, then the new copy's sum_i W2_i phi(<W1_i, x_next> + b1_i), returned
+  static double sgd_step(double* w1, double* b1, double* w2, int64_t N, int64_t lo, int64_t hi, const double* x,
+                         double r, const double* x_next, double eta_s) {
+    vd acc = vd{};
+    for (int64_t i = lo; i < hi; i += LANES) {
+      vd w[D];
+      for (int k = 0; k < D; ++k) w[k] = load(w1 + k * N + i);
+      vd b = load(b1 + i), a = load(w2 + i);
+      vd z = b;
+      for (int k = 0; k < D; ++k) z += w[k] * x[k];
+      vd gh = slope(z, r);
+      vd coef = eta_s * a;
+      a -= eta_s * (phi(z) * r);
+      for (int k = 0; k < D; ++k) w[k] -= coef * (gh * x[k]);
+      b -= coef * gh;
+      for (int k = 0; k < D; ++k) store(w1 + k * N + i, w[k]);
+      store(b1 + i, b);
+      store(w2 + i, a);
+      vd zn = b;
+      for (int k = 0; k < D; ++k) zn += w[k] * x_next[k];
+      acc += a * phi(zn);
+    }
+    return lane_sum(acc);
+  }
+
+  // S steps of SGD (Jin & Montufar eq. (46)), step s on the example js[s], each network k at its eta[k]
+  static void sgd(double* w1, double* b1, double* w2, double* b2, const double* eta, const double* X,
+                  const double* Y, const int64_t* js, int64_t S, const int64_t* offsets, int64_t K, int64_t N) {
+    if (S == 0) return;
+    for (int64_t k = 0; k < K; ++k) {
+      const int64_t lo = offsets[k], hi = offsets[k + 1];
+      double o0, o1;
+      outputs(w1, b1, w2, N, lo, hi, X + js[0] * D, 1, &o0);
+      outputs(w1 + D * N, b1 + N, w2 + N, N, lo, hi, X + js[0] * D, 1, &o1);
+      const double e = eta[k];
+      for (int64_t s = 0; s < S; ++s) {
+        const double* x = X + js[s] * D;
+        const double* x_next = X + js[s + 1 < S ? s + 1 : s] * D;
+        const double r = S0 * ((o0 + b2[2 * k]) - (o1 + b2[2 * k + 1])) - Y[js[s]];
+        o0 = sgd_step(w1, b1, w2, N, lo, hi, x, r, x_next, e * S0);
+        o1 = sgd_step(w1 + D * N, b1 + N, w2 + N, N, lo, hi, x, r, x_next, e * -S0);
+        b2[2 * k] -= e * S0 * r;
+        b2[2 * k + 1] -= e * -S0 * r;
+      }
+    }
+  }
 };
 
 }  // namespace
@@ -236,7 +285,55 @@ ffi::Error AsiTrainImpl(ffi::Buffer<ffi::F64> w1, ffi::Buffer<ffi::F64> b1, ffi:
   return ffi::Error::Success();
 }
 
+ffi::Error AsiSgdImpl(ffi::Buffer<ffi::F64> w1, ffi::Buffer<ffi::F64> b1, ffi::Buffer<ffi::F64> w2,
+                      ffi::Buffer<ffi::F64> b2, ffi::Buffer<ffi::F64> eta, ffi::Buffer<ffi::F64> X,
+                      ffi::Buffer<ffi::F64> Y, ffi::Buffer<ffi::S64> js, ffi::Buffer<ffi::S64> offsets,
+                      int64_t relu2, ffi::ResultBuffer<ffi::F64> w1_out, ffi::ResultBuffer<ffi::F64> b1_out,
+                      ffi::ResultBuffer<ffi::F64> w2_out, ffi::ResultBuffer<ffi::F64> b2_out) {
+  auto wd = w1.dimensions();
+  if (wd.size() != 3 || wd[0] != 2) return ffi::Error::InvalidArgument("W1 must be (2, D, N)");
+  const int64_t D = wd[1], N = wd[2];
+  const int64_t K = eta.element_count(), M = Y.element_count(), S = js.element_count();
+  if (N % LANES != 0) return ffi::Error::InvalidArgument("the units must be padded to a multiple of LANES");
+  if (offsets.element_count() != static_cast<size_t>(K + 1) || X.element_count() != static_cast<size_t>(M * D))
+    return ffi::Error::InvalidArgument("offsets must have K + 1 entries and X must be (M, D)");
+  for (int64_t s = 0; s < S; ++s)
+    if (js.typed_data()[s] < 0 || js.typed_data()[s] >= M) return ffi::Error::InvalidArgument("example out of range");
+  std::memcpy(w1_out->typed_data(), w1.typed_data(), w1.size_bytes());
+  std::memcpy(b1_out->typed_data(), b1.typed_data(), b1.size_bytes());
+  std::memcpy(w2_out->typed_data(), w2.typed_data(), w2.size_bytes());
+  std::memcpy(b2_out->typed_data(), b2.typed_data(), b2.size_bytes());
+  auto run = [&](auto net) {
+    decltype(net)::sgd(w1_out->typed_data(), b1_out->typed_data(), w2_out->typed_data(), b2_out->typed_data(),
+                       eta.typed_data(), X.typed_data(), Y.typed_data(), js.typed_data(), S, offsets.typed_data(), K,
+                       N);
+  };
+  if (D == 1 && !relu2) run(Net<1, false>{});
+  else if (D == 1) run(Net<1, true>{});
+  else if (D == 2 && !relu2) run(Net<2, false>{});
+  else if (D == 2) run(Net<2, true>{});
+  else return ffi::Error::InvalidArgument("inputs of dimension 1 or 2 only");
+  return ffi::Error::Success();
+}
+
 }  // namespace
+
+XLA_FFI_DEFINE_HANDLER_SYMBOL(AsiSgd, AsiSgdImpl,
+                              ffi::Ffi::Bind()
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // W1 (2, D, N)
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // b1 (2, N)
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // W2 (2, N)
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // b2 (K, 2)
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // eta (K,)
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // X (M, D)
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // Y (M,)
+                                  .Arg<ffi::Buffer<ffi::S64>>()  // js (S,): the examples of the S steps
+                                  .Arg<ffi::Buffer<ffi::S64>>()  // offsets (K + 1,)
+                                  .Attr<int64_t>("relu2")
+                                  .Ret<ffi::Buffer<ffi::F64>>()   // W1
+                                  .Ret<ffi::Buffer<ffi::F64>>()   // b1
+                                  .Ret<ffi::Buffer<ffi::F64>>()   // W2
+                                  .Ret<ffi::Buffer<ffi::F64>>());  // b2
 
 XLA_FFI_DEFINE_HANDLER_SYMBOL(AsiTrain, AsiTrainImpl,
                               ffi::Ffi::Bind()

@@ -331,14 +331,26 @@ def sgd_train_until(nets: Sequence, etas: Sequence, X, Y, key, tol, max_steps, a
                     check: int = 50):
     """SGD of eq. (46) (one example r(t) uniform on {1..M} per step, loss (1/2)(f(x_r) - y_r)^2) in
     blocks of ``check`` steps, until max_j |r_j| <= tol for every net or ``max_steps``.  Returns what
-    :func:`train` does, the growth read at the blocks' ends."""
+    :func:`train` does, the growth read at the blocks' ends.  On the CPU a block's steps run in the compiled kernel
+    of :mod:`numerics._native` where it can be built (the examples drawn first, from the same keys)."""
     M = X.shape[0]
 
     def residual_max(ps):
         return jnp.stack([jnp.max(jnp.abs(forward(p, X, act) - Y)) for p in ps])
 
+    native = _native.usable(X.shape[1])
+
+    def draws(k, _):
+        k, sub = jax.random.split(k)
+        return k, jax.random.randint(sub, (), 0, M)
+
     def block(state):
         ps, k, peak, t, _ = state
+        if native:  # the same examples, drawn first, then the steps in the compiled kernel
+            k, js = jax.lax.scan(draws, k, None, length=check)
+            ps = _native.sgd(ps, etas, X, Y, js, act)
+            rmax = residual_max(ps)
+            return ps, k, jnp.fmax(peak, rmax), t + check, rmax
 
         def one(_, carry):
             ps, k = carry

@@ -500,13 +500,19 @@ def test_without_the_compiled_kernel_training_runs_its_xla_loop(tmp_path, env, r
     assert got["rmax"] == pytest.approx(float(rmax[0]), rel=1e-9)
 
 
-def test_sgd_steps_are_the_gradients_of_one_example():
-    """sgd_train_until's step (the carried-output form) against nx.gradients on the drawn example."""
-    rng = np.random.default_rng(0)
-    X, Y = jnp.asarray(rng.uniform(-2, 2, (4, 1))), jnp.asarray(rng.uniform(-1, 1, 4))
-    nets = tuple(nx.init_asi(jax.random.PRNGKey(i), n, 1, "gaussian", 1.0, 1.0) for i, n in enumerate((16, 64)))
+@pytest.mark.parametrize("native", [True, False])
+@pytest.mark.parametrize("d", [1, 2])
+def test_sgd_steps_are_the_gradients_of_one_example(monkeypatch, native, d):
+    """sgd_train_until's steps (on the CPU the compiled kernel, a block of steps on examples drawn first; else its
+    XLA loop) against nx.gradients on the drawn example, step by step."""
+    if not native:
+        monkeypatch.setattr(nx._native, "usable", lambda d: False)
+    rng = np.random.default_rng(d)
+    X, Y = jnp.asarray(rng.uniform(-2, 2, (4, d))), jnp.asarray(rng.uniform(-1, 1, 4))
+    nets = tuple(nx.init_asi(jax.random.PRNGKey(i), n, d, "gaussian", 1.0, 1.0) for i, n in enumerate((13, 64)))
     etas = tuple(0.5 * nx.sgd_limit(p, X) for p in nets)
-    ps, steps, _, _ = nx.sgd_train_until(nets, etas, X, Y, jax.random.PRNGKey(3), 0.0, 40, check=20)
+    ps, steps, _, _ = jax.jit(lambda n: nx.sgd_train_until(n, etas, X, Y, jax.random.PRNGKey(3), 0.0, 40, check=20))(
+        nets)
     want, key = list(nets), jax.random.PRNGKey(3)
     for _ in range(40):
         key, sub = jax.random.split(key)
