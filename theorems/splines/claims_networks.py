@@ -14,7 +14,7 @@ from theorems._agreement import inside_interval
 from theorems._claim import Agreement, Claim
 from theorems._pooling import Pooling
 from theorems.splines.constants import (LEVELS_TEXT, RATE_MAX_EXAMPLES, RATE_REASON, RATE_SYMBOLS, SOURCE,
-                                        SPLINE_RATE_MAX_EXAMPLES,
+                                        POLYHARMONIC_RATE_MAX_EXAMPLES, SPLINE_RATE_MAX_EXAMPLES,
                                         STRENGTH_SYMBOLS)
 
 
@@ -82,7 +82,7 @@ polyharmonic_rate = Claim(
     configurations=".configurations:rate_2d_batches",
     assumptions=".configurations:rate_assumptions",
     agreement=inside_interval(RATE_REASON),
-    max_examples=RATE_MAX_EXAMPLES,
+    max_examples=POLYHARMONIC_RATE_MAX_EXAMPLES,
     pooling=TWO_SIDED,
 )
 
