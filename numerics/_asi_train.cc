@@ -250,6 +250,35 @@ namespace ffi = xla::ffi;
 
 namespace {
 
+// The checks both handlers make, and the parameters copied to the results (the kernels update them in place)
+ffi::Error Prepare(const ffi::Buffer<ffi::F64>& w1, const ffi::Buffer<ffi::F64>& b1, const ffi::Buffer<ffi::F64>& w2,
+                   const ffi::Buffer<ffi::F64>& b2, const ffi::Buffer<ffi::F64>& eta, const ffi::Buffer<ffi::F64>& X,
+                   const ffi::Buffer<ffi::F64>& Y, const ffi::Buffer<ffi::S64>& offsets,
+                   ffi::ResultBuffer<ffi::F64>& w1_out, ffi::ResultBuffer<ffi::F64>& b1_out,
+                   ffi::ResultBuffer<ffi::F64>& w2_out, ffi::ResultBuffer<ffi::F64>& b2_out, int64_t& D, int64_t& N) {
+  auto wd = w1.dimensions();
+  if (wd.size() != 3 || wd[0] != 2) return ffi::Error::InvalidArgument("W1 must be (2, D, N)");
+  D = wd[1];
+  N = wd[2];
+  const int64_t K = eta.element_count(), M = Y.element_count();
+  if (D != 1 && D != 2) return ffi::Error::InvalidArgument("inputs of dimension 1 or 2 only");
+  if (N % LANES != 0) return ffi::Error::InvalidArgument("the units must be padded to a multiple of LANES");
+  if (offsets.element_count() != static_cast<size_t>(K + 1) || X.element_count() != static_cast<size_t>(M * D))
+    return ffi::Error::InvalidArgument("offsets must have K + 1 entries and X must be (M, D)");
+  std::memcpy(w1_out->typed_data(), w1.typed_data(), w1.size_bytes());
+  std::memcpy(b1_out->typed_data(), b1.typed_data(), b1.size_bytes());
+  std::memcpy(w2_out->typed_data(), w2.typed_data(), w2.size_bytes());
+  std::memcpy(b2_out->typed_data(), b2.typed_data(), b2.size_bytes());
+  return ffi::Error::Success();
+}
+
+// fn(Net<D, relu2>{}) for D in {1, 2}
+template <typename F>
+auto Dispatch(int64_t D, int64_t relu2, F fn) {
+  if (D == 1) return relu2 ? fn(Net<1, true>{}) : fn(Net<1, false>{});
+  return relu2 ? fn(Net<2, true>{}) : fn(Net<2, false>{});
+}
+
 ffi::Error AsiTrainImpl(ffi::Buffer<ffi::F64> w1, ffi::Buffer<ffi::F64> b1, ffi::Buffer<ffi::F64> w2,
                         ffi::Buffer<ffi::F64> b2, ffi::Buffer<ffi::F64> eta, ffi::Buffer<ffi::F64> X,
                         ffi::Buffer<ffi::F64> Y, ffi::Buffer<ffi::F64> tol, ffi::Buffer<ffi::S64> max_steps,
@@ -258,30 +287,16 @@ ffi::Error AsiTrainImpl(ffi::Buffer<ffi::F64> w1, ffi::Buffer<ffi::F64> b1, ffi:
                         ffi::ResultBuffer<ffi::F64> b2_out, ffi::ResultBuffer<ffi::S64> steps,
                         ffi::ResultBuffer<ffi::F64> f, ffi::ResultBuffer<ffi::F64> peak,
                         ffi::ResultBuffer<ffi::F64> rmax0) {
-  auto wd = w1.dimensions();
-  if (wd.size() != 3 || wd[0] != 2) return ffi::Error::InvalidArgument("W1 must be (2, D, N)");
-  const int64_t D = wd[1], N = wd[2];
+  int64_t D, N;
+  ffi::Error ready = Prepare(w1, b1, w2, b2, eta, X, Y, offsets, w1_out, b1_out, w2_out, b2_out, D, N);
+  if (ready.failure()) return ready;
   const int64_t K = eta.element_count(), M = Y.element_count();
-  if (N % LANES != 0) return ffi::Error::InvalidArgument("the units must be padded to a multiple of LANES");
-  if (offsets.element_count() != static_cast<size_t>(K + 1) || X.element_count() != static_cast<size_t>(M * D))
-    return ffi::Error::InvalidArgument("offsets must have K + 1 entries and X must be (M, D)");
-  std::memcpy(w1_out->typed_data(), w1.typed_data(), w1.size_bytes());
-  std::memcpy(b1_out->typed_data(), b1.typed_data(), b1.size_bytes());
-  std::memcpy(w2_out->typed_data(), w2.typed_data(), w2.size_bytes());
-  std::memcpy(b2_out->typed_data(), b2.typed_data(), b2.size_bytes());
-  auto run = [&](auto net) {
+  steps->typed_data()[0] = Dispatch(D, relu2, [&](auto net) {
     return decltype(net)::train(w1_out->typed_data(), b1_out->typed_data(), w2_out->typed_data(),
                                 b2_out->typed_data(), eta.typed_data(), X.typed_data(), Y.typed_data(),
                                 tol.typed_data()[0], max_steps.typed_data()[0], offsets.typed_data(), K, N, M,
                                 f->typed_data(), peak->typed_data(), rmax0->typed_data());
-  };
-  int64_t t;
-  if (D == 1 && !relu2) t = run(Net<1, false>{});
-  else if (D == 1) t = run(Net<1, true>{});
-  else if (D == 2 && !relu2) t = run(Net<2, false>{});
-  else if (D == 2) t = run(Net<2, true>{});
-  else return ffi::Error::InvalidArgument("inputs of dimension 1 or 2 only");
-  steps->typed_data()[0] = t;
+  });
   return ffi::Error::Success();
 }
 
@@ -290,43 +305,31 @@ ffi::Error AsiSgdImpl(ffi::Buffer<ffi::F64> w1, ffi::Buffer<ffi::F64> b1, ffi::B
                       ffi::Buffer<ffi::F64> Y, ffi::Buffer<ffi::S64> js, ffi::Buffer<ffi::S64> offsets,
                       int64_t relu2, ffi::ResultBuffer<ffi::F64> w1_out, ffi::ResultBuffer<ffi::F64> b1_out,
                       ffi::ResultBuffer<ffi::F64> w2_out, ffi::ResultBuffer<ffi::F64> b2_out) {
-  auto wd = w1.dimensions();
-  if (wd.size() != 3 || wd[0] != 2) return ffi::Error::InvalidArgument("W1 must be (2, D, N)");
-  const int64_t D = wd[1], N = wd[2];
   const int64_t K = eta.element_count(), M = Y.element_count(), S = js.element_count();
-  if (N % LANES != 0) return ffi::Error::InvalidArgument("the units must be padded to a multiple of LANES");
-  if (offsets.element_count() != static_cast<size_t>(K + 1) || X.element_count() != static_cast<size_t>(M * D))
-    return ffi::Error::InvalidArgument("offsets must have K + 1 entries and X must be (M, D)");
   for (int64_t s = 0; s < S; ++s)
     if (js.typed_data()[s] < 0 || js.typed_data()[s] >= M) return ffi::Error::InvalidArgument("example out of range");
-  std::memcpy(w1_out->typed_data(), w1.typed_data(), w1.size_bytes());
-  std::memcpy(b1_out->typed_data(), b1.typed_data(), b1.size_bytes());
-  std::memcpy(w2_out->typed_data(), w2.typed_data(), w2.size_bytes());
-  std::memcpy(b2_out->typed_data(), b2.typed_data(), b2.size_bytes());
-  auto run = [&](auto net) {
+  int64_t D, N;
+  ffi::Error ready = Prepare(w1, b1, w2, b2, eta, X, Y, offsets, w1_out, b1_out, w2_out, b2_out, D, N);
+  if (ready.failure()) return ready;
+  Dispatch(D, relu2, [&](auto net) {
     decltype(net)::sgd(w1_out->typed_data(), b1_out->typed_data(), w2_out->typed_data(), b2_out->typed_data(),
                        eta.typed_data(), X.typed_data(), Y.typed_data(), js.typed_data(), S, offsets.typed_data(), K,
                        N);
-  };
-  if (D == 1 && !relu2) run(Net<1, false>{});
-  else if (D == 1) run(Net<1, true>{});
-  else if (D == 2 && !relu2) run(Net<2, false>{});
-  else if (D == 2) run(Net<2, true>{});
-  else return ffi::Error::InvalidArgument("inputs of dimension 1 or 2 only");
+    return 0;
+  });
   return ffi::Error::Success();
 }
 
 }  // namespace
 
+// The arguments both handlers begin with: W1 (2, D, N), b1 (2, N), W2 (2, N), b2 (K, 2), eta (K,), X (M, D), Y (M,)
+static auto BindNetworks() {
+  using F64 = ffi::Buffer<ffi::F64>;
+  return ffi::Ffi::Bind().Arg<F64>().Arg<F64>().Arg<F64>().Arg<F64>().Arg<F64>().Arg<F64>().Arg<F64>();
+}
+
 XLA_FFI_DEFINE_HANDLER_SYMBOL(AsiSgd, AsiSgdImpl,
-                              ffi::Ffi::Bind()
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // W1 (2, D, N)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // b1 (2, N)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // W2 (2, N)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // b2 (K, 2)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // eta (K,)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // X (M, D)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // Y (M,)
+                              BindNetworks()
                                   .Arg<ffi::Buffer<ffi::S64>>()  // js (S,): the examples of the S steps
                                   .Arg<ffi::Buffer<ffi::S64>>()  // offsets (K + 1,)
                                   .Attr<int64_t>("relu2")
@@ -336,14 +339,7 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(AsiSgd, AsiSgdImpl,
                                   .Ret<ffi::Buffer<ffi::F64>>());  // b2
 
 XLA_FFI_DEFINE_HANDLER_SYMBOL(AsiTrain, AsiTrainImpl,
-                              ffi::Ffi::Bind()
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // W1 (2, D, N)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // b1 (2, N)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // W2 (2, N)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // b2 (K, 2)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // eta (K,)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // X (M, D)
-                                  .Arg<ffi::Buffer<ffi::F64>>()  // Y (M,)
+                              BindNetworks()
                                   .Arg<ffi::Buffer<ffi::F64>>()  // tol ()
                                   .Arg<ffi::Buffer<ffi::S64>>()  // max_steps ()
                                   .Arg<ffi::Buffer<ffi::S64>>()  // offsets (K + 1,)
