@@ -291,7 +291,7 @@ PLANTED = (
             lambda: pinned(_with_number(claims.trajectory_width_rate, -1)(), NETWORK_BATCH), examples=1,
             expected=SURVIVES,
             reason=("at the claim's share of the run's false-alarm budget (theorems/_budget.py) each slope interval "
-                    "is at level 1 - 2.8e-6, and a slope fitted to 12 runs (10 degrees of freedom) gets t = 9.4: the "
+                    "is at level 1 - 2.3e-6, and a slope fitted to 12 runs (10 degrees of freedom) gets t = 9.6: the "
                     "ci batch's intervals have half-widths about 0.7 to 1.8 and all reach -1, and the pooled "
                     "interval over the batch's 4 configurations (t with 3 degrees of freedom) is as wide, so the claim "
                     "cannot tell n^-1 from n^-1/2 (it resolves a bound about n^-2; more seeds per width would "
