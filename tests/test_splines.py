@@ -295,7 +295,10 @@ def test_a_search_judges_no_more_configurations_than_the_bonferroni_count(claim_
             hypothesis.find(claim.configurations(profile), lambda batch: len(batch) > 4,
                             settings=settings(max_examples=200, database=None, suppress_health_check=list(HealthCheck)))
         assert claim.examples_for(profile) * 4 <= constants.JUDGED_PER_RUN[profile.scale], profile.name
-    assert constants.ci_level("thorough") > constants.ci_level("dev") == constants.CI_LEVEL
+    # the level is tighter where a search may judge more (dev: 16 batches of polyharmonic_rate; thorough: 12)
+    judged = constants.JUDGED_PER_RUN
+    assert (constants.ci_level("thorough") > constants.ci_level("dev")) == (judged["thorough"] > judged["dev"])
+    assert constants.ci_level("dev") == constants.CI_LEVEL
 
 
 def test_target_scale_multiplies_the_adjusted_targets_and_the_limit():
