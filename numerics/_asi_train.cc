@@ -89,8 +89,6 @@ struct Net {
     for (int64_t j = 0; j < M; ++j) out[j] = lane_sum(acc[j]);
   }
 
-  // one GD step of the units [lo, hi) of one copy with sign s, residual weights g = r / M; writes the new
-  // parameters in place and the new network's sum_i W2_i phi(z_ij) into out
   // one GD step of the units [lo, hi) of one copy, residual weights g = r / M, eta_s = eta s_c: writes the new
   // parameters in place and the new copy's sum_i W2_i phi(z_ij) into out
   template <int MM>

@@ -32,8 +32,9 @@ NATIVE_ENV = "GD_THEORY_CHECKS_NATIVE"
 SOURCE = Path(__file__).with_name("_asi_train.cc")
 TARGET = "gd_theory_checks_asi_train"
 SGD_TARGET = "gd_theory_checks_asi_sgd"
-LANES = 8
-"""Units per vector step of the kernel: each network is padded with zero units to a multiple of it."""
+LANES = 4
+"""Units per vector step of the kernel (``LANES`` in ``_asi_train.cc``): each network is padded with zero units to a
+multiple of it."""
 FLAGS = ("-O3", "-march=native", "-std=c++17", "-shared", "-fPIC")
 
 

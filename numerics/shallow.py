@@ -505,7 +505,7 @@ def trajectory_run(nets, X, Y, XE, eta_bar, gaps, act: str = "relu"):
     def segment(state, gap):
         if native:  # the compiled kernel, never stopping on the residual: ``gap`` steps (fewer only on a NaN)
             ps, _, f, _, _ = _native.train(state[0], etas, X, Y, -jnp.inf, gap, act)
-            ps, fs = ps, tuple(f)
+            fs = tuple(f)
         else:
             ps, fs = jax.lax.fori_loop(0, gap, steps, state)
         fe = jnp.stack([forward(p, XE, act) for p in ps])
